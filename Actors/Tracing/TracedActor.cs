@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// Base of every runtime actor: each message received is logged at Debug under
+/// <see cref="ForkTracing.TraceCategory"/> with sender, receiver, pid and current behaviour.
+/// </summary>
+public abstract class TracedActor : ReceiveActor
+{
+    private readonly ILogger _trace;
+
+    protected TracedActor()
+    {
+        _trace = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.TraceCategory);
+    }
+
+    /// <summary>The pid this actor works for (0 where none, e.g. a namespace's core).</summary>
+    protected abstract int TracePid { get; }
+
+    /// <summary>The name of the current behaviour, as set by <see cref="BecomeNamed"/>.</summary>
+    protected string Behaviour { get; private set; } = "Initial";
+
+    protected void BecomeNamed(string behaviour, Action receives)
+    {
+        Behaviour = behaviour;
+        Become(receives);
+    }
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_trace.IsEnabled(LogLevel.Debug))
+        {
+            Trace.Received(_trace, ActorName(Sender), Self.Path.Name, TracePid, GetType().Name, Behaviour, message);
+        }
+
+        return base.AroundReceive(receive, message);
+    }
+
+    private static string ActorName(IActorRef sender) =>
+        sender.IsNobody() ? "nobody" : sender.Path.Elements.Count == 0 ? sender.Path.ToString() : sender.Path.Name;
+}
+
+internal static partial class Trace
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        Message = "{Sender} -> {Receiver} (pid {Pid}, {Actor}.{Behaviour}): {Message}")]
+    public static partial void Received(ILogger logger, string sender, string receiver, int pid, string actor, string behaviour, object message);
+}

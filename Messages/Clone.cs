@@ -1,0 +1,30 @@
+using Akka.Actor;
+
+namespace Fork.Messages;
+
+/// <summary>A descriptor handed to a forked child: its number and the open file description it shares.</summary>
+public sealed record InheritedDescriptor(int Fd, long Description, bool CloseOnExec);
+
+/// <summary>The parent tells its clone service what a new child may pull.</summary>
+public sealed record PrepareClone(int Pid, IActorRef ForkedChild, MemoryImage Image, IReadOnlyList<InheritedDescriptor> Descriptors);
+
+/// <summary>A session request for the clone service, routed by the child's ForkedChild (rule 1).</summary>
+public sealed record CloneSessionRequest(int Pid, SessionRequest Request);
+
+/// <summary>Ask for at most one buffer of the parent's memory.</summary>
+public sealed record MemoryContent(long SessionId, ulong At, long Size);
+
+/// <summary>Pages covering [At, At + Size), shared with the parent (copy on write).</summary>
+public sealed record MemoryChunk(ulong At, long Size, ReadOnlyMemory<byte>[] Pages);
+
+public sealed record CloneRefused(long SessionId, ulong At, long Size, Errno Error, string Reason);
+
+public sealed record DescriptorsContent(long SessionId);
+
+public sealed record DescriptorsChunk(IReadOnlyList<InheritedDescriptor> Descriptors);
+
+/// <summary>The child closed its clone session: it is ready (Genode: closing the session = child ready).</summary>
+public sealed record CloneClosed(int Pid);
+
+/// <summary>The child died before it closed its session: release what it did not take.</summary>
+public sealed record CloneAbandoned(int Pid);

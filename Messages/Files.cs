@@ -1,0 +1,50 @@
+namespace Fork.Messages;
+
+// The protocol of a namespace's file system. Descriptors (per process) name open file
+// descriptions (per namespace, shared after fork); the file system only knows descriptions.
+
+/// <summary>Open (and with <see cref="OpenFlags.Create"/> create) the file at an absolute path.</summary>
+public sealed record FsOpen(string Path, OpenFlags Flags);
+
+public sealed record DescriptionOpened(long Description);
+
+/// <summary>Read at most <paramref name="Count"/> bytes; a pipe with no data parks the read until data or EOF.</summary>
+public sealed record FsRead(long Description, int Count, int ReaderPid);
+
+public sealed record DataRead(byte[] Data);
+
+public sealed record FsWrite(long Description, byte[] Data);
+
+public sealed record FsSeek(long Description, long Offset, SeekOrigin Origin);
+
+/// <summary>One more descriptor refers to each description (fork).</summary>
+public sealed record FsRetain(IReadOnlyList<long> Descriptions);
+
+/// <summary>One descriptor fewer refers to the description (close, exit).</summary>
+public sealed record FsRelease(long Description);
+
+public sealed record FsPipe
+{
+    public static readonly FsPipe Instance = new();
+}
+
+public sealed record PipeCreated(long ReadDescription, long WriteDescription);
+
+/// <summary>Describe descriptions for a child's config (and retain them when <paramref name="Retain"/>).</summary>
+public sealed record FsDescribe(IReadOnlyList<long> Descriptions, bool Retain);
+
+public sealed record DescriptionInfo(long Description, string Path, OpenFlags Flags, long Offset);
+
+public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions);
+
+/// <summary>The process was killed: answer its parked reads with EINTR and forget them.</summary>
+public sealed record FsCancelReads(int Pid);
+
+/// <summary>Success of a call that returns a number (bytes written, new offset, a pid, 0).</summary>
+public sealed record LibcOk(long Value)
+{
+    public static readonly LibcOk Zero = new(0);
+}
+
+/// <summary>Failure of a call, with its POSIX error number and a sentence.</summary>
+public sealed record LibcError(Errno Errno, string Reason);
