@@ -37,6 +37,9 @@ public sealed record SessionDenied(string Service, string Label, string Reason);
 
 public sealed record SessionClose(long SessionId);
 
+/// <summary>A parent service forwards to a new policy: its process was reparented.</summary>
+public sealed record PolicyChanged(IActorRef Policy);
+
 /// <summary>The content of a ROM session (the generated config or a loaded object).</summary>
 public sealed record RomDataspace(string Name, string Content);
 

@@ -21,7 +21,7 @@ public readonly record struct WaitResult(int Pid, WaitStatus Status, Errno Error
 }
 
 /// <summary>wait4 asked of a process by its program; answered by <see cref="WaitResult"/>.</summary>
-public sealed record Wait4(int Pid, WaitOptions Options, long RequestId);
+public sealed record Wait4(int Pid, WaitOptions Options, long RequestId) : ILibcRequest;
 
 /// <summary>The program gave up a blocked wait4 (its token was cancelled): answer it with EINTR if still parked.</summary>
 public sealed record CancelWait(long RequestId);

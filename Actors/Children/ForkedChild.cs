@@ -1,0 +1,165 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// The parent-side policy of one child (Genode's <c>Libc::Forked_child</c>): creates the child's process, routes
+/// its session requests, moves quota to it, and turns its end into <see cref="ChildExited"/> for the parent.
+/// States: <see cref="StartingUp"/> → <see cref="Running"/> → <see cref="Exited"/>; destroyed when reaped.
+/// </summary>
+internal sealed class ForkedChild : TracedActor
+{
+    private readonly int _pid;
+    private readonly string _name;
+    private readonly int _parentPid;
+    private readonly string _configRom;
+    private readonly IActorRef? _cloneService;
+    private readonly IReadOnlyDictionary<string, IActorRef> _romServices;
+    private IActorRef _process = ActorRefs.Nobody;
+
+    public ForkedChild(ForkedChildSetup setup)
+        : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.ConfigRom, setup.CloneService, setup.RomServices)
+    {
+        // The process is not this actor's child: when its parent ends it must outlive this policy and go to init.
+#pragma warning disable AK1008
+        _process = Context.System.ActorOf(ProcessActor.Props(setup.Child with { Policy = Self }), $"pid{_pid}-{Guid.NewGuid():N}");
+#pragma warning restore AK1008
+        Context.Watch(_process);
+        // Genode's Forked_child::init: the child's start quota moves from the parent.
+        _process.Tell(new QuotaTransfer(setup.StartQuota));
+        StartingUp();
+    }
+
+    public ForkedChild(AdoptedChildSetup setup)
+        : this(setup.Pid, setup.Name, setup.ParentPid, "", null, setup.RomServices)
+    {
+        _process = setup.Process;
+        Context.Watch(_process);
+        _process.Tell(new Reparented(setup.ParentPid, Self));
+        Running();
+    }
+
+    private ForkedChild(int pid, string name, int parentPid, string configRom, IActorRef? cloneService, IReadOnlyDictionary<string, IActorRef> romServices)
+    {
+        _pid = pid;
+        _name = name;
+        _parentPid = parentPid;
+        _configRom = configRom;
+        _cloneService = cloneService;
+        _romServices = romServices;
+    }
+
+    protected override int TracePid => _pid;
+
+    public static Props Props(ForkedChildSetup setup) => Akka.Actor.Props.Create(() => new ForkedChild(setup));
+
+    public static Props AdoptedProps(AdoptedChildSetup setup) => Akka.Actor.Props.Create(() => new ForkedChild(setup));
+
+    private void StartingUp()
+    {
+        BecomeNamed(nameof(StartingUp), () =>
+        {
+            Receive<SessionRequest>(request => Route(request, startingUp: true));
+            Receive<CloneClosed>(_ =>
+            {
+                Running();
+                Context.Parent.Tell(new ChildReady(_pid));
+            });
+            Receive<ProcessExited>(exited =>
+            {
+                // Genode b7fbe65ff2: a child that exits before it is ready stays exited; fork still returns its pid.
+                _cloneService?.Tell(new CloneAbandoned(_pid));
+                Context.Parent.Tell(new ChildReady(_pid));
+                Exited(exited);
+            });
+            Receive<Orphan>(orphan =>
+            {
+                // Nobody waits for this fork any more: the child never ran its program, so it ends here.
+                _process.Tell(new DeliverSignal(Signal.SIGKILL, _parentPid));
+                HandOver(orphan, null);
+            });
+            ReceiveAlways();
+        });
+    }
+
+    private void Running()
+    {
+        BecomeNamed(nameof(Running), () =>
+        {
+            Receive<SessionRequest>(request => Route(request, startingUp: false));
+            Receive<ProcessExited>(Exited);
+            Receive<ProcessStateChanged>(changed => Context.Parent.Tell(new ChildStateChanged(_pid, changed.Status)));
+            Receive<Orphan>(orphan => HandOver(orphan, null));
+            ReceiveAlways();
+        });
+    }
+
+    private void Exited(ProcessExited exited)
+    {
+        Context.Parent.Tell(new ChildExited(_pid, exited.Status, exited.Usage, exited.Returned));
+        BecomeNamed(nameof(Exited), () =>
+        {
+            Receive<SessionRequest>(request => Sender.Tell(new SessionDenied(request.Service, request.Label, $"process {_pid} has exited")));
+            Receive<ProcessExited>(_ => { });
+            Receive<ProcessStateChanged>(_ => { });
+            Receive<Orphan>(orphan => HandOver(orphan, exited));
+            ReceiveAlways();
+        });
+    }
+
+    /// <summary>Handlers of every state: reaping, quota and a process that vanished without a word.</summary>
+    private void ReceiveAlways()
+    {
+        Receive<Reap>(_ =>
+        {
+            Context.Unwatch(_process);
+            _process.Tell(Reap.Instance);
+            Context.Stop(Self);
+        });
+        Receive<ResourceRequest>(request => Context.Parent.Tell(request));
+        Receive<ResourceGranted>(granted => _process.Tell(granted));
+        Receive<ResourceDenied>(denied => _process.Tell(denied));
+        Receive<Terminated>(t => t.ActorRef.Equals(_process), _ =>
+            Self.Tell(new ProcessExited(_pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero)));
+    }
+
+    /// <summary>The parent ended: init takes the child over (POSIX; Genode 2019 let children die with their parent).</summary>
+    private void HandOver(Orphan orphan, ProcessExited? exited)
+    {
+        Context.Unwatch(_process);
+        orphan.Core.Tell(new Adopt(_pid, _name, _process, exited?.Status, exited?.Usage ?? default, exited?.Returned ?? Quota.Zero));
+        Context.Stop(Self);
+    }
+
+    /// <summary>Genode's resolve_session_request, in its order; a denial always has a reason.</summary>
+    private void Route(SessionRequest request, bool startingUp)
+    {
+        if (request.Service == Services.Clone)
+        {
+            if (startingUp && _cloneService is not null) _cloneService.Forward(new CloneSessionRequest(_pid, request));
+            else Sender.Tell(new SessionDenied(request.Service, request.Label, $"process {_pid} is running: its clone session was closed"));
+            return;
+        }
+
+        var label = Labels.Prefix(_name, request.Label);
+        var last = Labels.Last(label);
+        var routed = request with { Label = request.Service == Services.Log ? label : last };
+        if (request.Service == Services.Rom)
+        {
+            if (_romServices.TryGetValue(last, out var rom))
+            {
+                rom.Forward(routed);
+                return;
+            }
+
+            if (last == "config" && _configRom.Length > 0)
+            {
+                Sender.Tell(new RomDataspace("config", _configRom));
+                return;
+            }
+        }
+
+        Context.Parent.Forward(routed);
+    }
+}

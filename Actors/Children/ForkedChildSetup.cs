@@ -1,0 +1,15 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>What a parent gives the policy of a new child: the child's setup, its config ROM, the parent's local services.</summary>
+internal sealed record ForkedChildSetup(
+    ProcessSetup Child,
+    string ConfigRom,
+    IActorRef CloneService,
+    IReadOnlyDictionary<string, IActorRef> RomServices,
+    Quota StartQuota);
+
+/// <summary>A child init takes over: it already runs (or has ended), so it gets no config and no clone session.</summary>
+internal sealed record AdoptedChildSetup(int Pid, string Name, IActorRef Process, int ParentPid, IReadOnlyDictionary<string, IActorRef> RomServices);

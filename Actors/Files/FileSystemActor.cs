@@ -1,0 +1,266 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// The in-memory file system of one pid namespace: files by absolute path, pipes, and the open
+/// file descriptions that every process of the namespace shares (POSIX, not Genode's reopen by path).
+/// </summary>
+internal sealed class FileSystemActor : TracedActor
+{
+    private const string Root = "/";
+
+    private readonly Dictionary<string, Inode> _inodes = new(StringComparer.Ordinal) { [Root] = Inode.NewDirectory(), [ChildConfig.DevNull] = Inode.NewNullDevice() };
+    private readonly Dictionary<long, OpenFileDescription> _descriptions = new();
+    private readonly HashSet<Pipe> _pipes = new();
+    private long _lastDescription;
+    private int _lastPipe;
+
+    public FileSystemActor()
+    {
+        Receive<FsOpen>(Handle);
+        Receive<FsRead>(Handle);
+        Receive<FsWrite>(Handle);
+        Receive<FsSeek>(Handle);
+        Receive<FsRetain>(Handle);
+        Receive<FsRelease>(Handle);
+        Receive<FsPipe>(Handle);
+        Receive<FsDescribe>(Handle);
+        Receive<FsCancelReads>(Handle);
+    }
+
+    protected override int TracePid => 0;
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new FileSystemActor());
+
+    private void Handle(FsOpen request)
+    {
+        var (path, flags) = (request.Path, request.Flags);
+        if (!path.StartsWith('/'))
+        {
+            Fail(Errno.EINVAL, $"'{path}' is not an absolute path");
+            return;
+        }
+
+        if (!flags.CanRead() && !flags.CanWrite())
+        {
+            Fail(Errno.EINVAL, $"open {path}: invalid access mode in {flags}");
+            return;
+        }
+
+        if (!_inodes.TryGetValue(path, out var inode))
+        {
+            if (!flags.HasFlag(OpenFlags.Create))
+            {
+                Fail(Errno.ENOENT, $"{path} does not exist");
+                return;
+            }
+
+            inode = Inode.NewFile();
+            _inodes.Add(path, inode);
+        }
+        // Linux: a directory cannot be opened for writing, creating or truncating.
+        else if (inode.IsDirectory && (flags.CanWrite() || (flags & (OpenFlags.Create | OpenFlags.Truncate)) != 0))
+        {
+            Fail(Errno.EISDIR, $"{path} is a directory");
+            return;
+        }
+        else if (flags.HasFlag(OpenFlags.Truncate) && flags.CanWrite())
+        {
+            inode.Truncate();
+        }
+
+        var description = Add(new FileDescription(NextDescription(), path, flags, inode));
+        Sender.Tell(new DescriptionOpened(description.Id));
+    }
+
+    private void Handle(FsRead request)
+    {
+        if (!TryFind(request.Description, out var description))
+        {
+            return;
+        }
+
+        if (!description.Flags.CanRead())
+        {
+            Fail(Errno.EBADF, $"description {description.Id} ({description.Path}) is not open for reading");
+        }
+        else if (request.Count < 0)
+        {
+            Fail(Errno.EINVAL, $"cannot read {request.Count} bytes");
+        }
+        else if (description is PipeEnd end)
+        {
+            ReadPipe(end.Pipe, request);
+        }
+        else if (description is FileDescription file)
+        {
+            Sender.Tell(file.Read(request.Count));
+        }
+    }
+
+    private void ReadPipe(Pipe pipe, FsRead request)
+    {
+        if (request.Count == 0 || pipe.Buffered > 0)
+        {
+            Sender.Tell(new DataRead(pipe.Take(request.Count)));
+        }
+        else if (pipe.WriteEndOpen)
+        {
+            pipe.Park(new ParkedRead(Sender, request.ReaderPid, request.Count));
+        }
+        else
+        {
+            Sender.Tell(new DataRead([]));
+        }
+    }
+
+    private void Handle(FsWrite request)
+    {
+        if (!TryFind(request.Description, out var description))
+        {
+            return;
+        }
+
+        if (!description.Flags.CanWrite())
+        {
+            Fail(Errno.EBADF, $"description {description.Id} ({description.Path}) is not open for writing");
+        }
+        else if (description is PipeEnd end)
+        {
+            WritePipe(end.Pipe, request.Data);
+        }
+        else if (description is FileDescription file)
+        {
+            Sender.Tell(file.Write(request.Data));
+        }
+    }
+
+    private void WritePipe(Pipe pipe, byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            Sender.Tell(LibcOk.Zero);
+        }
+        else if (!pipe.ReadEndOpen)
+        {
+            Fail(Errno.EPIPE, $"{pipe.Name} has no reader");
+        }
+        else
+        {
+            pipe.Put(data.ToArray());
+            Sender.Tell(new LibcOk(data.Length));
+            pipe.ServeParked(Self);
+        }
+    }
+
+    private void Handle(FsSeek request)
+    {
+        if (!TryFind(request.Description, out var description))
+        {
+            return;
+        }
+
+        if (description is not FileDescription file)
+        {
+            Fail(Errno.ESPIPE, $"{description.Path} is a pipe and cannot seek");
+            return;
+        }
+
+        Sender.Tell(file.Seek(request.Offset, request.Origin));
+    }
+
+    private void Handle(FsRetain request)
+    {
+        foreach (var id in request.Descriptions)
+        {
+            if (_descriptions.TryGetValue(id, out var description))
+            {
+                description.Retain();
+            }
+        }
+    }
+
+    private void Handle(FsRelease request)
+    {
+        if (!_descriptions.TryGetValue(request.Description, out var description) || !description.Release())
+        {
+            return;
+        }
+
+        _descriptions.Remove(description.Id);
+        if (description is PipeEnd end)
+        {
+            if (end.IsReadEnd)
+            {
+                end.Pipe.CloseReadEnd(Self);
+            }
+            else
+            {
+                end.Pipe.CloseWriteEnd(Self);
+            }
+
+            if (end.Pipe.IsClosed)
+            {
+                _pipes.Remove(end.Pipe);
+            }
+        }
+    }
+
+    private void Handle(FsPipe request)
+    {
+        var pipe = new Pipe(++_lastPipe);
+        _pipes.Add(pipe);
+        var read = Add(new PipeEnd(NextDescription(), pipe, OpenFlags.ReadOnly));
+        var write = Add(new PipeEnd(NextDescription(), pipe, OpenFlags.WriteOnly));
+        Sender.Tell(new PipeCreated(read.Id, write.Id));
+    }
+
+    private void Handle(FsDescribe request)
+    {
+        var infos = new List<DescriptionInfo>(request.Descriptions.Count);
+        foreach (var id in request.Descriptions)
+        {
+            if (_descriptions.TryGetValue(id, out var description))
+            {
+                infos.Add(description.Describe());
+                if (request.Retain)
+                {
+                    description.Retain();
+                }
+            }
+        }
+
+        Sender.Tell(new Described(infos));
+    }
+
+    private void Handle(FsCancelReads request)
+    {
+        foreach (var pipe in _pipes)
+        {
+            pipe.CancelReads(request.Pid, Self);
+        }
+    }
+
+    private long NextDescription() => ++_lastDescription;
+
+    private OpenFileDescription Add(OpenFileDescription description)
+    {
+        _descriptions.Add(description.Id, description);
+        return description;
+    }
+
+    private bool TryFind(long id, out OpenFileDescription description)
+    {
+        if (_descriptions.TryGetValue(id, out description!))
+        {
+            return true;
+        }
+
+        Fail(Errno.EBADF, $"description {id} is not open");
+        return false;
+    }
+
+    private void Fail(Errno errno, string reason) => Sender.Tell(new LibcError(errno, reason));
+}

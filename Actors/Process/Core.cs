@@ -1,0 +1,125 @@
+using Akka.Actor;
+using Fork.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// The root of one pid namespace: init's parent, the pid authority, the process table behind kill and
+/// process groups, and the provider of the LOG, Timer and RTC services that parent services forward to.
+/// </summary>
+internal sealed partial class Core : TracedActor
+{
+    private readonly CoreSetup _setup;
+    private readonly ForkRuntimeOptions _options;
+    private readonly ProcessTable _table;
+    private readonly string _initConfig;
+    private readonly ILogger _log;
+    private IActorRef _fileSystem = ActorRefs.Nobody;
+    private IActorRef _init = ActorRefs.Nobody;
+    private bool _ending;
+
+    public Core(CoreSetup setup)
+    {
+        _setup = setup;
+        _options = setup.Runtime.Options;
+        _table = new ProcessTable(_options.PidMax);
+        _initConfig = ConfigRom.Generate(ChildConfig.ForInit(setup.Runtime.InitImage));
+        _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
+        Receive<AllocatePid>(Handle);
+        Receive<ProcessStarted>(Handle);
+        Receive<ProcessEnded>(ended => _table[ended.Pid]?.Alive = false);
+        Receive<PidReleased>(Handle);
+        Receive<KillRequest>(Handle);
+        Receive<SetPgidRequest>(Handle);
+        Receive<KillAllButInit>(_ => KillAllButInit());
+        Receive<Adopt>(Handle);
+        Receive<ProcessExited>(Handle);
+        Receive<ResourceRequest>(r => Sender.Tell(new ResourceDenied(r.Amount, r.RequestId,
+            $"init's quota is spent and init has no parent to ask (InitRamQuota {_options.InitRamQuota}, InitCapQuota {_options.InitCapQuota})")));
+        Receive<Terminated>(t => t.ActorRef.Equals(_init), _ => Finish(WaitStatus.FromSignal(Signal.SIGKILL, false)));
+        ReceiveServices();
+    }
+
+    protected override int TracePid => 0;
+
+    public static Props Props(CoreSetup setup) => Akka.Actor.Props.Create(() => new Core(setup));
+
+    protected override void PreStart()
+    {
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(), "fs");
+        _table.AddInit();
+        var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _setup.Init, _setup.Runtime,
+            new Dictionary<Signal, Action<Signal>>());
+        _init = Context.ActorOf(ProcessActor.Props(init), "init");
+        Context.Watch(_init);
+        _init.Tell(new QuotaTransfer(new Quota(_options.InitRamQuota, (int)_options.InitCapQuota)));
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var timer in _timers.Values) timer.Dispose();
+        _setup.Done.TrySetException(new InvalidOperationException("the namespace was stopped before init ended"));
+    }
+
+    private void Handle(AllocatePid allocate)
+    {
+        if (_ending)
+        {
+            Sender.Tell(new LibcError(Errno.EAGAIN, "the namespace is ending: init has exited"));
+            return;
+        }
+
+        var pgid = _table[allocate.Ppid]?.Pgid ?? 1;
+        Sender.Tell(_table.Allocate(allocate.Ppid, pgid) is { } pid
+            ? new PidAllocated(pid, pgid)
+            : new LibcError(Errno.EAGAIN, $"every pid below PidMax ({_options.PidMax}) is in use"));
+    }
+
+    private void Handle(ProcessStarted started)
+    {
+        if (_table[started.Pid] is not { } entry) return;
+        entry.Process = started.Process;
+        foreach (var signal in entry.Pending) started.Process.Tell(signal);
+        entry.Pending.Clear();
+        if (_ending && started.Pid != 1) entry.Deliver(new DeliverSignal(Signal.SIGKILL, 0));
+    }
+
+    private void Handle(PidReleased released)
+    {
+        _table.Release(released.Pid);
+        if (_ending && _table.Count == 1) _init.Tell(NamespaceEmpty.Instance);
+    }
+
+    private void KillAllButInit()
+    {
+        _ending = true;
+        foreach (var (pid, entry) in _table.Entries)
+        {
+            if (pid != 1) entry.Deliver(new DeliverSignal(Signal.SIGKILL, 1));
+        }
+
+        if (_table.Count == 1) _init.Tell(NamespaceEmpty.Instance);
+    }
+
+    /// <summary>An orphan goes to init, in the group it had.</summary>
+    private void Handle(Adopt adopt)
+    {
+        if (_table[adopt.Pid] is not { } entry) return;
+        entry.Ppid = 1;
+        _init.Forward(adopt with { Pgid = entry.Pgid });
+    }
+
+    private void Handle(ProcessExited exited)
+    {
+        if (!Sender.Equals(_init)) return;
+        Finish(exited.Status);
+        _init.Tell(Reap.Instance);
+    }
+
+    private void Finish(WaitStatus status)
+    {
+        _setup.Done.TrySetResult(status);
+        Context.Stop(Self);
+    }
+}

@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// The entry point: runs programs as init of new pid namespaces on an actor system, its own or a given one.
+/// </summary>
+public sealed class ForkRuntime : IAsyncDisposable
+{
+    private static long _namespaces;
+    private readonly bool _ownsSystem;
+
+    private ForkRuntime(ActorSystem system, ForkRuntimeOptions options, bool ownsSystem)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        System = system;
+        Options = options;
+        _ownsSystem = ownsSystem;
+    }
+
+    public ActorSystem System { get; }
+
+    public ForkRuntimeOptions Options { get; }
+
+    /// <summary>Programs known by name (the built-in ones and those registered here).</summary>
+    public ProgramRegistry Programs { get; } = ProgramRegistry.WithBuiltIns();
+
+    public static ForkRuntime Create(ForkRuntimeOptions? options = null) =>
+        new(ActorSystem.Create("fork", ConfigurationFactory.ParseString("akka.loglevel = WARNING")), options ?? new(), ownsSystem: true);
+
+    public static ForkRuntime Create(ActorSystem system, ForkRuntimeOptions? options = null) =>
+        new(system, options ?? new(), ownsSystem: false);
+
+    /// <summary>
+    /// Runs <paramref name="init"/> as pid 1 of a new pid namespace; completes when init and every process left in
+    /// that namespace have ended, with init's wait status. Cancelling kills init (SIGKILL), and so the namespace.
+    /// </summary>
+    public Task<WaitStatus> RunAsync(ProcessMain init, ProcessOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        var image = options ?? new ProcessOptions();
+        if (!image.Cwd.StartsWith('/')) throw new ArgumentException($"Cwd must be an absolute path (was \"{image.Cwd}\").", nameof(options));
+        var done = new TaskCompletionSource<WaitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done);
+        var core = System.ActorOf(Core.Props(setup), $"namespace-{Interlocked.Increment(ref _namespaces)}");
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() => core.Tell(new KillRequest(0, 1, Signal.SIGKILL)));
+            done.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        }
+
+        return done.Task;
+    }
+
+    /// <summary>Runs a registered program by name as init.</summary>
+    public Task<WaitStatus> RunAsync(string program, ProcessOptions? options = null, CancellationToken cancellationToken = default) =>
+        Programs.TryGet(program, out var main)
+            ? RunAsync(main, options, cancellationToken)
+            : throw new ArgumentException($"No program named \"{program}\"; known: {string.Join(", ", Programs.Names)}.", nameof(program));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsSystem) await System.Terminate();
+    }
+}

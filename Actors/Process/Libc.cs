@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// The C library of one process: what its program calls. Every call but the memory accessors is a message
+/// to the process's actor; a killed process's calls unwind its program.
+/// </summary>
+public sealed class Libc
+{
+    private readonly IActorRef _process;
+    private readonly CancellationTokenSource _killed;
+    private readonly ConcurrentQueue<Signal> _pendingSignals;
+    private readonly ConcurrentDictionary<Signal, Action<Signal>> _handlers;
+    private readonly LogSession _log;
+    private readonly ProgramRegistry _programs;
+    private readonly ConcurrentDictionary<string, Task<SessionGranted>> _sessions = new();
+    private string _cwd;
+    private long _requestIds;
+
+    internal Libc(LibcSetup setup)
+    {
+        Pid = setup.Pid;
+        _process = setup.Process;
+        _killed = setup.Killed;
+        _pendingSignals = setup.PendingSignals;
+        _handlers = new ConcurrentDictionary<Signal, Action<Signal>>(setup.Handlers);
+        _log = setup.Log;
+        _programs = setup.Programs;
+        Memory = setup.Memory;
+        Args = setup.Args;
+        Environment = new Dictionary<string, string>(setup.Environment);
+        _cwd = setup.Cwd;
+    }
+
+    public int Pid { get; }
+
+    public AddressSpace Memory { get; }
+
+    public IReadOnlyList<string> Args { get; }
+
+    public IDictionary<string, string> Environment { get; }
+
+    public string Cwd => _cwd;
+
+    /// <summary>Cancelled when the process is killed, so cooperative code can stop early.</summary>
+    public CancellationToken Cancellation => _killed.Token;
+
+    public void ChDir(string path)
+    {
+        Enter();
+        _cwd = Paths.Resolve(_cwd, path);
+    }
+
+    /// <summary>Write a line to this process's LOG session (labelled with the process's place in the tree).</summary>
+    public void Log(string message)
+    {
+        Enter();
+        _log.Write(message);
+    }
+
+    public async Task<int> GetPpidAsync() => (int)Ok(await Call(GetPpid.Instance));
+
+    /// <summary>
+    /// Fork: returns the child's pid in the parent. The child does not return from here: it runs
+    /// <paramref name="child"/> with its own copy of memory, descriptors, environment and working directory.
+    /// </summary>
+    public async Task<int> ForkAsync(ProcessMain child)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        Enter();
+        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, new Dictionary<Signal, Action<Signal>>(_handlers));
+        return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image)));
+    }
+
+    public async Task<WaitResult> Wait4Async(int pid, WaitOptions options = WaitOptions.None, CancellationToken cancellationToken = default)
+    {
+        var id = Interlocked.Increment(ref _requestIds);
+        var call = Call(new Wait4(pid, options, id));
+        // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.
+        await using var cancel = cancellationToken.Register(() => _process.Tell(new CancelWait(id)));
+        return (WaitResult)await call;
+    }
+
+    public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, signal)));
+
+    public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(pid, pgid)));
+
+    public async Task<int> GetPgrpAsync() => (int)Ok(await Call(GetPgrp.Instance));
+
+    /// <summary>Install a handler, run in this process between its libc calls; null restores the default action.</summary>
+    public void SetSignalHandler(Signal signal, Action<Signal>? handler)
+    {
+        Enter();
+        if (signal == 0 || !Signals.IsValid(signal) || !Signals.CanBeCaught(signal))
+            throw new PosixException(Errno.EINVAL, $"{signal} cannot be caught");
+        if (handler is null) _handlers.TryRemove(signal, out _);
+        else _handlers[signal] = handler;
+        _process.Tell(new SetDisposition(signal, handler is not null));
+    }
+
+    /// <summary>End the process at once with <paramref name="code"/> (like <c>_exit</c>).</summary>
+    [DoesNotReturn]
+    public void Exit(int code)
+    {
+        _process.Tell(new ProgramEnded(code, null));
+        throw new ProcessExitException(code);
+    }
+
+    public async Task<int> OpenAsync(string path, OpenFlags flags)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return (int)Ok(await Call(new OpenFile(Paths.Resolve(_cwd, path), flags)));
+    }
+
+    /// <summary>Read into <paramref name="buffer"/>; blocks on an empty pipe; 0 at end of file.</summary>
+    public async Task<int> ReadAsync(int fd, Memory<byte> buffer)
+    {
+        var reply = await Call(new ReadFile(fd, buffer.Length));
+        if (reply is not DataRead data) return (int)Ok(reply);
+        data.Data.CopyTo(buffer);
+        return data.Data.Length;
+    }
+
+    public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
+    {
+        var reply = await Call(new WriteFile(fd, data.ToArray()));
+        if (reply is LibcError { Errno: Errno.EPIPE })
+        {
+            // POSIX: a write to a pipe with no reader also raises SIGPIPE in the writer.
+            _process.Tell(new DeliverSignal(Signal.SIGPIPE, Pid));
+        }
+
+        return (int)Ok(reply);
+    }
+
+    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(fd, offset, origin)));
+
+    public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(fd)));
+
+    public async Task<(int ReadFd, int WriteFd)> PipeAsync()
+    {
+        var reply = await Call(OpenPipe.Instance);
+        if (reply is PipeOpened pipe) return (pipe.ReadFd, pipe.WriteFd);
+        Ok(reply);
+        throw new InvalidOperationException("unreachable");
+    }
+
+    /// <summary>Sleep on this process's Timer session (a service of the namespace's core).</summary>
+    public async Task SleepAsync(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero) throw new PosixException(Errno.EINVAL, "a sleep cannot be negative");
+        var timer = await Session(Services.Timer);
+        var id = Interlocked.Increment(ref _requestIds);
+        await Await(timer.Session.Ask<TimerFired>(new TimerSleep(timer.SessionId, duration, id), _killed.Token));
+    }
+
+    /// <summary>The wall-clock time from this process's RTC session.</summary>
+    public async Task<DateTimeOffset> GetTimeAsync()
+    {
+        var rtc = await Session(Services.Rtc);
+        return (await Await(rtc.Session.Ask<RtcTime>(new RtcRead(rtc.SessionId), _killed.Token))).Now;
+    }
+
+    private async Task<SessionGranted> Session(string service)
+    {
+        Enter();
+        var granted = _sessions.GetOrAdd(service, s => OpenSessionAsync(s));
+        try
+        {
+            return await granted;
+        }
+        catch (PosixException)
+        {
+            _sessions.TryRemove(KeyValuePair.Create(service, granted));
+            throw;
+        }
+    }
+
+    private async Task<SessionGranted> OpenSessionAsync(string service) => await Call(new OpenSession(service)) switch
+    {
+        SessionGranted granted => granted,
+        SessionDenied denied => throw new PosixException(Errno.ENOSYS, $"{service} session denied: {denied.Reason}"),
+        var other => throw new PosixException((Errno)Ok(other)),
+    };
+
+    private async Task<object> Call(object request)
+    {
+        Enter();
+        var reply = await Await(_process.Ask<object>(request, _killed.Token));
+        Enter();
+        return reply;
+    }
+
+    private async Task<T> Await<T>(Task<T> ask)
+    {
+        try
+        {
+            return await ask.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_killed.IsCancellationRequested)
+        {
+            throw new ProcessTerminatedException(Pid);
+        }
+    }
+
+    /// <summary>At every libc call: unwind a killed process, then run the handlers of signals caught meanwhile.</summary>
+    private void Enter()
+    {
+        if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
+        while (_pendingSignals.TryDequeue(out var signal))
+        {
+            if (_handlers.TryGetValue(signal, out var handler)) handler(signal);
+        }
+    }
+
+    private static long Ok(object reply) => reply switch
+    {
+        LibcOk ok => ok.Value,
+        LibcError error => throw new PosixException(error.Errno, error.Reason),
+        _ => throw new InvalidOperationException($"unexpected reply {reply}"),
+    };
+}

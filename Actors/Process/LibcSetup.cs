@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>What a process's actor hands the <see cref="Libc"/> of its program.</summary>
+internal sealed record LibcSetup(
+    int Pid,
+    IActorRef Process,
+    CancellationTokenSource Killed,
+    ConcurrentQueue<Signal> PendingSignals,
+    IReadOnlyDictionary<Signal, Action<Signal>> Handlers,
+    LogSession Log,
+    ProgramRegistry Programs,
+    AddressSpace Memory,
+    IReadOnlyList<string> Args,
+    IEnumerable<KeyValuePair<string, string>> Environment,
+    string Cwd);
+
+/// <summary>A process's LOG session: where its program's log lines go.</summary>
+internal sealed record LogSession(long SessionId, IActorRef Service)
+{
+    public void Write(string text) => Service.Tell(new LogWrite(SessionId, text));
+}

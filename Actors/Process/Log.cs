@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fork.Actors;
+
+/// <summary>The runtime's own log lines (category <see cref="ForkTracing.LogCategory"/>).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "process {Pid} could not start: {Reason}")]
+    public static partial void BootFailed(ILogger logger, int pid, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "process {Pid} terminated by SIGABRT: its program threw {Exception}")]
+    public static partial void Crashed(ILogger logger, int pid, string exception);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "process {Pid}: an exception escaped its program")]
+    public static partial void Unhandled(ILogger logger, int pid, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "[{Label}] {Text}")]
+    public static partial void Line(ILogger logger, string label, string text);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "process {Pid} ended: {Status}")]
+    public static partial void Ended(ILogger logger, int pid, string status);
+}

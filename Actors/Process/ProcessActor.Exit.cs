@@ -1,0 +1,112 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+// The end of a process: whatever its program still does, it is terminated at once: its libc calls unwind,
+// its descriptors close, its children go to init, and it stays a zombie until its parent reaps it.
+internal sealed partial class ProcessActor
+{
+    private readonly HashSet<IActorRef> _orphaning = [];
+    private bool _reaped;
+
+    private void Terminate(WaitStatus status)
+    {
+        _killed.Cancel();
+        _setup.FileSystem.Tell(new FsCancelReads(Pid));
+        CloseAllDescriptors();
+        var usage = Usage();
+        _memory?.Release();
+        _setup.Core.Tell(new ProcessEnded(Pid));
+        _parkedWaits.Clear();
+        _quotaRequests.Clear();
+        foreach (var pending in _pendingForks.Values) pending.ReplyTo.Tell(new LibcError(Errno.EINTR, $"process {Pid} ended"));
+        _pendingForks.Clear();
+        _logSession?.Service.Tell(new SessionClose(_logSession.SessionId));
+        ForkMetrics.Exits.Add(1);
+        Log.Ended(_log, Pid, status.ToString());
+        Stash.UnstashAll();
+        if (_setup.IsInit)
+        {
+            // POSIX: when init ends, every process left in the namespace is killed and reaped before it is gone.
+            _setup.Core.Tell(KillAllButInit.Instance);
+            Ending(status, usage);
+            return;
+        }
+
+        foreach (var child in _children.Values)
+        {
+            child.Policy.Tell(new Orphan(_setup.Core));
+            _orphaning.Add(child.Policy);
+        }
+
+        _children.Clear();
+        Zombie(new ProcessExited(Pid, status, usage, _account.TakeAll()));
+    }
+
+    /// <summary>Ended, not yet reaped: keeps its pid and status until its parent's wait4.</summary>
+    private void Zombie(ProcessExited exited)
+    {
+        _policy.Tell(exited);
+        BecomeNamed(nameof(Zombie), () =>
+        {
+            Receive<Reap>(_ =>
+            {
+                _reaped = true;
+                StopWhenOrphansAreGone();
+            });
+            Receive<Terminated>(terminated =>
+            {
+                _orphaning.Remove(terminated.ActorRef);
+                StopWhenOrphansAreGone();
+            });
+            Receive<Reparented>(reparented =>
+            {
+                Handle(reparented);
+                _policy.Tell(exited);
+            });
+            Receive<ForkPrepared>(AbandonFork);
+            Receive<SessionRequest>(ForwardToParentService);
+            Receive<ProgramEnded>(_ => { });
+            Receive<ILibcRequest>(_ => Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended")));
+            Receive<ResourceRequest>(r => Sender.Tell(new ResourceDenied(r.Amount, r.RequestId, $"process {Pid} has ended")));
+            ReceiveAny(_ => { });
+        });
+    }
+
+    /// <summary>Init has ended: it reaps everything until the core says nothing else is left.</summary>
+    private void Ending(WaitStatus status, ResourceUsage usage)
+    {
+        BecomeNamed(nameof(Ending), () =>
+        {
+            Receive<ChildExited>(exited =>
+            {
+                Handle(exited);
+                ReapAll();
+            });
+            Receive<Adopt>(adopt =>
+            {
+                Handle(adopt);
+                ReapAll();
+            });
+            Receive<ChildReady>(Handle);
+            Receive<ForkPrepared>(AbandonFork);
+            Receive<SessionRequest>(ForwardToParentService);
+            Receive<ProgramEnded>(_ => { });
+            Receive<NamespaceEmpty>(_ => Zombie(new ProcessExited(Pid, status, usage, _account.TakeAll())));
+            Receive<ILibcRequest>(_ => Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended")));
+            Receive<ResourceRequest>(r => Sender.Tell(new ResourceDenied(r.Amount, r.RequestId, "init has ended")));
+            ReceiveAny(_ => { });
+        });
+    }
+
+    private void ReapAll()
+    {
+        foreach (var zombie in _children.Values.Where(c => c.Exit is not null).ToList()) ReapChild(zombie);
+    }
+
+    private void StopWhenOrphansAreGone()
+    {
+        if (_reaped && _orphaning.Count == 0) Context.Stop(Self);
+    }
+}

@@ -1,0 +1,115 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+// The descriptor table: descriptors are this process's; the open file descriptions they name are the
+// namespace file system's, shared with forked children (POSIX).
+internal sealed partial class ProcessActor
+{
+    private const int MaxDescriptors = 1024;
+    private readonly SortedDictionary<int, Descriptor> _fds = [];
+
+    private void ReceiveFiles()
+    {
+        Receive<OpenFile>(Handle);
+        Receive<Opened>(Handle);
+        Receive<ReadFile>(read => WithDescriptor(read.Fd, d => new FsRead(d.Description, read.Count, Pid)));
+        Receive<WriteFile>(write => WithDescriptor(write.Fd, d => new FsWrite(d.Description, write.Data)));
+        Receive<SeekFile>(seek => WithDescriptor(seek.Fd, d => new FsSeek(d.Description, seek.Offset, seek.Origin)));
+        Receive<CloseFile>(Handle);
+        Receive<OpenPipe>(Handle);
+    }
+
+    private void WithDescriptor(int fd, Func<Descriptor, object> request)
+    {
+        if (_fds.TryGetValue(fd, out var descriptor)) _setup.FileSystem.Forward(request(descriptor));
+        else Sender.Tell(BadDescriptor(fd));
+    }
+
+    private void Handle(OpenFile open)
+    {
+        var replyTo = Sender;
+        _setup.FileSystem.Ask<object>(new FsOpen(open.Path, open.Flags))
+            .PipeTo(Self, success: reply => new Opened(replyTo, reply, open.Flags.HasFlag(OpenFlags.CloseOnExec)));
+    }
+
+    private void Handle(OpenPipe _)
+    {
+        var replyTo = Sender;
+        _setup.FileSystem.Ask<object>(FsPipe.Instance).PipeTo(Self, success: reply => new Opened(replyTo, reply, false));
+    }
+
+    private void Handle(Opened opened)
+    {
+        switch (opened.Reply)
+        {
+            case DescriptionOpened file:
+                opened.ReplyTo.Tell(Allocate(file.Description, opened.CloseOnExec) is { } fd ? new LibcOk(fd) : TooMany(file.Description));
+                break;
+            case PipeCreated pipe:
+                if (Allocate(pipe.ReadDescription, false) is not { } readFd)
+                {
+                    opened.ReplyTo.Tell(TooMany(pipe.ReadDescription, pipe.WriteDescription));
+                }
+                else if (Allocate(pipe.WriteDescription, false) is not { } writeFd)
+                {
+                    _fds.Remove(readFd);
+                    opened.ReplyTo.Tell(TooMany(pipe.ReadDescription, pipe.WriteDescription));
+                }
+                else
+                {
+                    opened.ReplyTo.Tell(new PipeOpened(readFd, writeFd));
+                }
+
+                break;
+            default:
+                opened.ReplyTo.Tell(opened.Reply);
+                break;
+        }
+    }
+
+    private void Handle(CloseFile close)
+    {
+        if (!_fds.Remove(close.Fd, out var descriptor))
+        {
+            Sender.Tell(BadDescriptor(close.Fd));
+            return;
+        }
+
+        _setup.FileSystem.Tell(new FsRelease(descriptor.Description));
+        Sender.Tell(LibcOk.Zero);
+    }
+
+    /// <summary>POSIX: the lowest descriptor not open.</summary>
+    private int? Allocate(long description, bool closeOnExec)
+    {
+        var fd = 0;
+        foreach (var used in _fds.Keys)
+        {
+            if (used != fd) break;
+            fd++;
+        }
+
+        if (fd >= MaxDescriptors) return null;
+        _fds[fd] = new Descriptor(description, closeOnExec);
+        return fd;
+    }
+
+    private LibcError TooMany(params long[] descriptions)
+    {
+        foreach (var description in descriptions) _setup.FileSystem.Tell(new FsRelease(description));
+        return new LibcError(Errno.EMFILE, $"process {Pid} has {MaxDescriptors} descriptors open");
+    }
+
+    private void CloseAllDescriptors()
+    {
+        foreach (var descriptor in _fds.Values) _setup.FileSystem.Tell(new FsRelease(descriptor.Description));
+        _fds.Clear();
+    }
+
+    private static LibcError BadDescriptor(int fd) => new(Errno.EBADF, $"descriptor {fd} is not open");
+
+    /// <summary>The file system answered an open or pipe of <paramref name="ReplyTo"/>.</summary>
+    private sealed record Opened(IActorRef ReplyTo, object Reply, bool CloseOnExec);
+}

@@ -1,0 +1,69 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+// The program: started on its own synchronization context once the process has booted; its end
+// (return, Exit, an exception) comes back to the actor as ProgramEnded.
+internal sealed partial class ProcessActor
+{
+    private Dictionary<string, string> _roms = [];
+
+    private void StartProgram(ChildConfig config)
+    {
+        ProcessMain main;
+        try
+        {
+            main = _setup.Runtime.Programs.Resolve(_setup.Entry);
+        }
+        catch (PosixException e)
+        {
+            Self.Tell(new ProgramEnded(0, e.Message));
+            return;
+        }
+
+        var libc = new Libc(new LibcSetup(
+            Pid, Self, _killed, _pendingSignals, _setup.Handlers, _logSession!, _setup.Runtime.Programs, _memory!,
+            config.Args, config.Environment, config.Cwd));
+        var pid = Pid;
+        _context.Unhandled = e => Log.Unhandled(_log, pid, e);
+        var ended = new TaskCompletionSource<ProgramEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _context.Post(async _ => ended.TrySetResult(await Run(main, libc)), null);
+        ended.Task.PipeTo(Self);
+    }
+
+    private static async Task<ProgramEnded> Run(ProcessMain main, Libc libc)
+    {
+        try
+        {
+            return new ProgramEnded(await main(libc), null);
+        }
+        catch (ProcessExitException exit)
+        {
+            return new ProgramEnded(exit.Code, null);
+        }
+        catch (ProcessTerminatedException)
+        {
+            return new ProgramEnded(0, null);
+        }
+        catch (Exception e)
+        {
+            return new ProgramEnded(0, e.ToString());
+        }
+    }
+
+    private void Handle(ProgramEnded ended)
+    {
+        if (ended.Crashed is null)
+        {
+            Terminate(WaitStatus.FromExit(ended.ExitCode));
+            return;
+        }
+
+        // A program that throws ends as if by abort(): SIGABRT with a core (POSIX; Genode 2019 left it unreaped).
+        Log.Crashed(_log, Pid, ended.Crashed);
+        Terminate(WaitStatus.FromSignal(Signal.SIGABRT, coreDumped: true));
+    }
+
+    private ResourceUsage Usage() => new(_context.UserTime, _context.SystemTime, _memory?.PeakBytes ?? 0);
+}

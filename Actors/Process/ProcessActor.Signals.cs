@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+// Signals: a caught signal runs its handler at the program's next libc call; otherwise the default action
+// (terminate, with core for some, ignore, stop, continue) takes effect at once for everyone else.
+internal sealed partial class ProcessActor
+{
+    private void Handle(DeliverSignal deliver) => Raise(deliver.Signal);
+
+    private void Handle(SetDisposition disposition)
+    {
+        if (disposition.Caught) _caught.Add(disposition.Signal);
+        else _caught.Remove(disposition.Signal);
+    }
+
+    private void Raise(Signal signal)
+    {
+        switch (signal)
+        {
+            case 0:
+                return;
+            case Signal.SIGKILL:
+                Terminate(WaitStatus.FromSignal(signal, coreDumped: false));
+                return;
+            case Signal.SIGSTOP:
+                Stop(signal);
+                return;
+            case Signal.SIGCONT:
+                // POSIX: SIGCONT continues a stopped process whatever its disposition, then runs any handler.
+                Continue();
+                break;
+        }
+
+        if (_caught.Contains(signal))
+        {
+            _pendingSignals.Enqueue(signal);
+            return;
+        }
+
+        switch (Signals.DefaultAction(signal))
+        {
+            case SignalAction.Terminate:
+                Terminate(WaitStatus.FromSignal(signal, coreDumped: false));
+                break;
+            case SignalAction.TerminateWithCore:
+                Terminate(WaitStatus.FromSignal(signal, coreDumped: true));
+                break;
+            case SignalAction.Stop:
+                Stop(signal);
+                break;
+        }
+    }
+
+    private void Stop(Signal signal)
+    {
+        if (Behaviour != nameof(Running)) return;
+        _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.FromStop(signal)));
+        Stopped();
+    }
+
+    private void Continue()
+    {
+        if (Behaviour != nameof(Stopped)) return;
+        _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.ContinuedStatus));
+        Running();
+        Stash.UnstashAll();
+    }
+
+    private void Handle(Reparented reparented)
+    {
+        _ppid = reparented.Ppid;
+        _policy = reparented.Policy;
+        foreach (var service in _parentServices.Values) service.Tell(new PolicyChanged(_policy));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// Where a process's program runs: its continuations one at a time on the thread pool (a process is one
+/// thread of execution), with the CPU time of each measured, so rusage is what the program really used.
+/// </summary>
+internal sealed class ProcessSynchronizationContext : SynchronizationContext
+{
+    private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private int _scheduled;
+    private long _userTicks;
+    private long _systemTicks;
+
+    public TimeSpan UserTime => TimeSpan.FromTicks(Interlocked.Read(ref _userTicks));
+
+    public TimeSpan SystemTime => TimeSpan.FromTicks(Interlocked.Read(ref _systemTicks));
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        _queue.Enqueue((d, state));
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(), this, preferLocal: false);
+        }
+    }
+
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("A process's program cannot be entered synchronously.");
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    /// <summary>Called with an exception that escaped the program (from an <c>async void</c> method of it).</summary>
+    public Action<Exception>? Unhandled { get; set; }
+
+    private void Run(SendOrPostCallback callback, object? state)
+    {
+        try
+        {
+            callback(state);
+        }
+        catch (Exception e)
+        {
+            Unhandled?.Invoke(e);
+        }
+    }
+
+    private void Drain()
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        var (user, system) = ThreadCpuClock.Now();
+        try
+        {
+            while (true)
+            {
+                while (_queue.TryDequeue(out var item)) Run(item.Callback, item.State);
+                Volatile.Write(ref _scheduled, 0);
+                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0) break;
+            }
+        }
+        finally
+        {
+            var (userNow, systemNow) = ThreadCpuClock.Now();
+            Interlocked.Add(ref _userTicks, userNow - user);
+            Interlocked.Add(ref _systemTicks, systemNow - system);
+            SetSynchronizationContext(previous);
+        }
+    }
+}

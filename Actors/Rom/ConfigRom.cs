@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using System.Xml.Linq;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>Generates and parses the config ROM in Genode's format (<c>Libc::Child_config</c>).</summary>
+internal static class ConfigRom
+{
+    public static string Generate(ChildConfig config)
+    {
+        var xml = new StringBuilder(512);
+        xml.Append("<config ld_check_ctors=\"no\">\n");
+        xml.Append("\t<libc pid=\"").Append(config.Pid).Append('"');
+        foreach (var (key, value) in config.LibcAttributes) Attribute(xml, key, value);
+        Attribute(xml, "cwd", config.Cwd);
+        if (config.Cloned) Attribute(xml, "cloned", "yes");
+        xml.Append(">\n");
+        foreach (var fd in config.Fds)
+        {
+            xml.Append("\t\t<fd id=\"").Append(fd.Id).Append('"');
+            Attribute(xml, "path", fd.Path);
+            if (fd.CloseOnExec) Attribute(xml, "cloexec", "yes");
+            if (fd.Readable) Attribute(xml, "readable", "yes");
+            if (fd.Writeable) Attribute(xml, "writeable", "yes");
+            if (fd.Seek != 0) Attribute(xml, "seek", fd.Seek.ToString(CultureInfo.InvariantCulture));
+            xml.Append("/>\n");
+        }
+
+        if (config.Stack is { } stack) Range(xml, "stack", null, stack);
+        foreach (var rw in config.Rw) Range(xml, "rw", rw.Name, rw);
+        foreach (var heap in config.Heap) Range(xml, "heap", null, heap);
+        xml.Append("\t</libc>\n");
+        foreach (var node in config.Others)
+        {
+            xml.Append('\t').Append(node.ToString(SaveOptions.DisableFormatting)).Append('\n');
+        }
+
+        return xml.Append("</config>").ToString();
+    }
+
+    /// <summary>Parses a config ROM; a malformed one is a <see cref="PosixException"/> (EINVAL) with the reason.</summary>
+    public static ChildConfig Parse(string rom)
+    {
+        XElement root;
+        try
+        {
+            root = XElement.Parse(rom);
+        }
+        catch (System.Xml.XmlException e)
+        {
+            throw new PosixException(Errno.EINVAL, $"config ROM is not XML: {e.Message}");
+        }
+
+        var libc = root.Element("libc") ?? throw new PosixException(Errno.EINVAL, "config ROM has no <libc> node");
+        var fds = libc.Elements("fd").Select(fd => new FdNode(
+            Int(fd, "id"), (string?)fd.Attribute("path") ?? "", Yes(fd, "cloexec"), Yes(fd, "readable"),
+            Yes(fd, "writeable"), (long?)fd.Attribute("seek") ?? 0)).ToList();
+        var stack = libc.Element("stack") is { } s ? Region(s, "stack", "stack") : null;
+        var rw = libc.Elements("rw").Select(r => Region(r, "rw", (string?)r.Attribute("name") ?? "")).ToList();
+        var heap = libc.Elements("heap").Select(h => Region(h, "heap", "heap")).ToList();
+        var inherited = ChildConfig.InheritedLibcAttributes
+            .Where(a => libc.Attribute(a) is not null)
+            .Select(a => KeyValuePair.Create(a, libc.Attribute(a)!.Value))
+            .ToList();
+        return new ChildConfig(
+            Int(libc, "pid"), (string?)libc.Attribute("cwd") ?? "/", Yes(libc, "cloned"), inherited, fds, stack, rw, heap,
+            root.Elements().Where(e => e.Name != "libc").ToList());
+    }
+
+    private static void Attribute(StringBuilder xml, string name, string value) =>
+        xml.Append(' ').Append(name).Append("=\"").Append(SecurityElement.Escape(value)).Append('"');
+
+    private static void Range(StringBuilder xml, string node, string? name, MemoryRegion region)
+    {
+        xml.Append("\t\t<").Append(node);
+        if (name is not null) Attribute(xml, "name", name);
+        xml.Append(" at=\"0x").Append(region.At.ToString("x", CultureInfo.InvariantCulture)).Append('"');
+        xml.Append(" size=\"").Append(region.Size.ToString(CultureInfo.InvariantCulture)).Append("\"/>\n");
+    }
+
+    private static MemoryRegion Region(XElement node, string kind, string name)
+    {
+        var at = (string?)node.Attribute("at") ?? "";
+        var hex = at.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? at[2..] : at;
+        if (!ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var address))
+            throw new PosixException(Errno.EINVAL, $"config ROM: <{node.Name}> has a bad at=\"{at}\"");
+        return long.TryParse((string?)node.Attribute("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size >= 0
+            ? new MemoryRegion(kind, name, address, size)
+            : throw new PosixException(Errno.EINVAL, $"config ROM: <{node.Name}> has a bad size");
+    }
+
+    private static int Int(XElement node, string attribute) =>
+        int.TryParse((string?)node.Attribute(attribute), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new PosixException(Errno.EINVAL, $"config ROM: <{node.Name}> lacks a number in {attribute}=");
+
+    private static bool Yes(XElement node, string attribute) => (string?)node.Attribute(attribute) == "yes";
+}

@@ -1,0 +1,59 @@
+using Akka.Actor;
+
+namespace Fork.Messages;
+
+/// <summary>
+/// What a process runs: a program registered by <paramref name="Name"/> on every node, or, for a local
+/// fork only, the delegate itself in <paramref name="Local"/>.
+/// </summary>
+public sealed record ProgramEntry(string Name, Delegate? Local)
+{
+    public override string ToString() => Local is null ? Name : $"{Name} (local)";
+}
+
+/// <summary>What the program hands its process at fork: the frozen memory and the state the child copies.</summary>
+public sealed record ForkImage(
+    MemoryImage Memory,
+    IReadOnlyList<string> Args,
+    IReadOnlyList<KeyValuePair<string, string>> Environment,
+    string Cwd,
+    IReadOnlyDictionary<Signal, Action<Signal>> Handlers)
+{
+    public override string ToString() => $"ForkImage {{ Regions = {Memory.Regions.Count}, Args = {Args.Count}, Cwd = {Cwd} }}";
+}
+
+/// <summary>The program calls fork; answered by <see cref="LibcOk"/> (the child's pid) or <see cref="LibcError"/>.</summary>
+public sealed record ForkRequest(ProgramEntry Child, ForkImage Image) : ILibcRequest;
+
+/// <summary>ForkedChild → parent: the child closed its clone session (or exited before): fork may return.</summary>
+public sealed record ChildReady(int Pid);
+
+/// <summary>ForkedChild → parent: the child ended; the parent is charged SIGCHLD.</summary>
+public sealed record ChildExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned);
+
+/// <summary>ForkedChild → parent: the child stopped or continued (a report for WUNTRACED / WCONTINUED).</summary>
+public sealed record ChildStateChanged(int Pid, WaitStatus Status);
+
+/// <summary>A process → its policy (ForkedChild or, for init, the core): the process ended.</summary>
+public sealed record ProcessExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned);
+
+/// <summary>A process → its policy: the process stopped or continued.</summary>
+public sealed record ProcessStateChanged(int Pid, WaitStatus Status);
+
+/// <summary>The parent reaped the child: destroy the child's policy, process and sessions.</summary>
+public sealed record Reap
+{
+    public static readonly Reap Instance = new();
+}
+
+/// <summary>The parent ends: its ForkedChild hands its child over to init, through the namespace's core.</summary>
+public sealed record Orphan(IActorRef Core)
+{
+    public override string ToString() => "Orphan";
+}
+
+/// <summary>A child handed over to init (through the core, which fills in its group); <paramref name="Status"/> is set for a zombie.</summary>
+public sealed record Adopt(int Pid, string Name, IActorRef Process, WaitStatus? Status, ResourceUsage Usage, Quota Returned, int Pgid = 0);
+
+/// <summary>The new ForkedChild → the process: your parent is now <paramref name="Ppid"/>; report to <paramref name="Policy"/>.</summary>
+public sealed record Reparented(int Ppid, IActorRef Policy);
