@@ -10,6 +10,7 @@ namespace Fork.Actors;
 /// </summary>
 internal sealed class ForkedChild : TracedActor
 {
+    private static long _incarnations;
     private readonly int _pid;
     private readonly string _name;
     private readonly int _parentPid;
@@ -23,7 +24,7 @@ internal sealed class ForkedChild : TracedActor
     {
         // The process is not this actor's child: when its parent ends it must outlive this policy and go to init.
 #pragma warning disable AK1008
-        _process = Context.System.ActorOf(ProcessActor.Props(setup.Child with { Policy = Self }), $"pid{_pid}-{Guid.NewGuid():N}");
+        _process = Context.System.ActorOf(ProcessActor.Props(setup.Child with { Policy = Self }), $"pid{_pid}-{Interlocked.Increment(ref _incarnations)}");
 #pragma warning restore AK1008
         Context.Watch(_process);
         // Genode's Forked_child::init: the child's start quota moves from the parent.

@@ -20,7 +20,7 @@ public abstract class TracedActor : ReceiveActor
     protected abstract int TracePid { get; }
 
     /// <summary>The name of the current behaviour, as set by <see cref="BecomeNamed"/>.</summary>
-    protected string Behaviour { get; private set; } = "Initial";
+    protected string Behaviour { get; private set; } = "Serving";
 
     protected void BecomeNamed(string behaviour, Action receives)
     {

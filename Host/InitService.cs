@@ -1,0 +1,40 @@
+using Fork.Actors;
+using Fork.Messages;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fork.Host;
+
+/// <summary>Runs the configured program as init, then stops the host with init's exit code.</summary>
+internal sealed partial class InitService(
+    ForkRuntime runtime,
+    IOptions<ForkHostOptions> options,
+    IHostApplicationLifetime lifetime,
+    ExitCode exitCode,
+    ILogger<InitService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var program = options.Value;
+        Started(logger, program.Program, string.Join(' ', program.Args));
+        var status = await runtime.RunAsync(program.Program, program.ToProcessOptions(), stoppingToken);
+        exitCode.Value = ExitCode.Of(status);
+        Ended(logger, program.Program, status.ToString(), exitCode.Value);
+        lifetime.StopApplication();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "running {Program} as init (argv: {Args})")]
+    private static partial void Started(ILogger logger, string program, string args);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "init ({Program}) {Status}: host exits with {ExitCode}")]
+    private static partial void Ended(ILogger logger, string program, string status, int exitCode);
+}
+
+/// <summary>The host's exit code: init's exit code, or 128 + the signal that killed it (as a shell reports it).</summary>
+internal sealed class ExitCode
+{
+    public int Value { get; set; } = 1;
+
+    public static int Of(WaitStatus status) => status.Exited ? status.ExitCode : 128 + (int)status.TermSignal;
+}
