@@ -1,1 +1,7 @@
-return 0;
+using BenchmarkDotNet.Running;
+using Fork.Bench;
+
+if (args.Contains("--quick")) return await QuickMode.RunAsync();
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(RoundTripBenchmarks).Assembly).Run(args);
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
