@@ -5,13 +5,13 @@ namespace Fork.Bench;
 
 /// <summary>
 /// CI-sized measurement: warm both round trips up, then time interleaved rounds with a Stopwatch, each sized
-/// from the warm-up to last about <see cref="RoundTime"/>, and report the median round of each.
+/// from the warm-up to last about <see cref="RoundSeconds"/>, and report the median round of each.
 /// </summary>
 internal static class QuickMode
 {
     private const int Rounds = 5;
     private const int WarmUp = 1_000;
-    private static readonly TimeSpan RoundTime = TimeSpan.FromSeconds(1);
+    private const double RoundSeconds = 1.0;
 
     public static async Task<int> RunAsync()
     {
@@ -22,34 +22,35 @@ internal static class QuickMode
         var sizes = new int[trips.Length];
         for (var t = 0; t < trips.Length; t++)
         {
-            var warm = await TimeAsync(trips[t], WarmUp);
-            sizes[t] = (int)Math.Clamp(RoundTime / warm, 1_000, 1_000_000);
+            var warm = await MicrosPerRoundTrip(trips[t], WarmUp);
+            sizes[t] = (int)Math.Clamp(RoundSeconds * 1e6 / warm, 1_000, 1_000_000);
         }
 
-        var means = trips.Select(_ => new List<TimeSpan>()).ToArray();
+        var rounds = trips.Select(_ => new List<double>()).ToArray();
         for (var r = 0; r < Rounds; r++)
         {
-            for (var t = 0; t < trips.Length; t++) means[t].Add(await TimeAsync(trips[t], sizes[t]));
+            for (var t = 0; t < trips.Length; t++) rounds[t].Add(await MicrosPerRoundTrip(trips[t], sizes[t]));
         }
 
-        var medians = means.Select(Median).ToArray();
+        var medians = rounds.Select(Median).ToArray();
         for (var t = 0; t < trips.Length; t++)
-            Console.WriteLine($"{trips[t].Name,-22} {Micros(medians[t]),9} µs per round trip (median of {Rounds} rounds of {sizes[t]})");
-        var ratio = medians[0] / medians[1];
-        Console.WriteLine($"fork/akka {ratio.ToString("F2", CultureInfo.InvariantCulture)}");
-        Console.WriteLine($"ratio {fork.Name} / {akka.Name} = {ratio.ToString("F2", CultureInfo.InvariantCulture)}");
+            Console.WriteLine($"{trips[t].Name,-22} {Format(medians[t]),9} µs per round trip (median of {Rounds} rounds of {sizes[t]})");
+        var ratio = Format(medians[0] / medians[1]);
+        Console.WriteLine($"fork/akka {ratio}");
+        foreach (var failure in fork.Failures.Take(3)) Console.Error.WriteLine($"warning: {failure}");
+        if (!fork.Failures.IsEmpty) Console.Error.WriteLine($"warning: {fork.Failures.Count} forked children did not exit 0");
+        Console.WriteLine($"ratio {fork.Name} / {akka.Name} = {ratio}");
         return 0;
     }
 
-    /// <summary>The mean time of one round trip over <paramref name="count"/> of them.</summary>
-    private static async Task<TimeSpan> TimeAsync(IRoundTrip trip, int count)
+    private static async Task<double> MicrosPerRoundTrip(IRoundTrip trip, int count)
     {
         var start = Stopwatch.GetTimestamp();
         await trip.RunAsync(count);
-        return Stopwatch.GetElapsedTime(start) / count;
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
     }
 
-    private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static string Micros(TimeSpan t) => t.TotalMicroseconds.ToString("F2", CultureInfo.InvariantCulture);
+    private static string Format(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 }

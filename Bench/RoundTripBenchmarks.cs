@@ -25,7 +25,12 @@ public class RoundTripBenchmarks
     [GlobalCleanup]
     public async Task Stop()
     {
-        if (_fork is not null) await _fork.DisposeAsync();
+        if (_fork is not null)
+        {
+            await _fork.DisposeAsync();
+            if (!_fork.Failures.IsEmpty) Console.WriteLine($"// warning: {_fork.Failures.Count} forked children did not exit 0");
+        }
+
         if (_akka is not null) await _akka.DisposeAsync();
     }
 }

@@ -22,6 +22,8 @@ internal sealed class ForkedChild : TracedActor
     public ForkedChild(ForkedChildSetup setup)
         : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.ConfigRom, setup.CloneService, setup.RomServices)
     {
+        // Sent from here, before the child exists, so it reaches the clone service ahead of the child's session request.
+        setup.CloneService.Tell(new PrepareClone(_pid, Self, setup.Image, setup.Descriptors));
         // The process is not this actor's child: when its parent ends it must outlive this policy and go to init.
 #pragma warning disable AK1008
         _process = Context.System.ActorOf(ProcessActor.Props(setup.Child with { Policy = Self }), $"pid{_pid}-{Interlocked.Increment(ref _incarnations)}");

@@ -58,11 +58,10 @@ internal sealed partial class ProcessActor
             Pid = pid, Ppid = Pid, Pgid = allocated.Pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
             Entry = prepared.Request.Child, Handlers = image.Handlers,
         };
+        var inherited = prepared.Descriptors.Select(fd => new InheritedDescriptor(fd.Key, fd.Value.Description, fd.Value.CloseOnExec)).ToList();
         var forked = Context.ActorOf(
-            ForkedChild.Props(new ForkedChildSetup(child, ConfigRom.Generate(config), _cloneService, _romServices, _options.ForkQuota)),
+            ForkedChild.Props(new ForkedChildSetup(child, ConfigRom.Generate(config), _cloneService, _romServices, _options.ForkQuota, image.Memory, inherited)),
             $"child-{pid}-{++_childSequence}");
-        _cloneService.Tell(new PrepareClone(pid, forked, image.Memory,
-            [.. prepared.Descriptors.Select(fd => new InheritedDescriptor(fd.Key, fd.Value.Description, fd.Value.CloseOnExec))]));
         Context.Watch(forked);
         _children[pid] = new ChildEntry(pid, forked, allocated.Pgid);
         _pendingForks[pid] = new PendingFork(prepared.ReplyTo, prepared.Started);

@@ -35,7 +35,9 @@ internal static class ConfigRom
         xml.Append("\t</libc>\n");
         foreach (var node in config.Others)
         {
-            xml.Append('\t').Append(node.ToString(SaveOptions.DisableFormatting)).Append('\n');
+            xml.Append('\t');
+            Node(xml, node);
+            xml.Append('\n');
         }
 
         return xml.Append("</config>").ToString();
@@ -70,8 +72,25 @@ internal static class ConfigRom
             root.Elements().Where(e => e.Name != "libc").ToList());
     }
 
+    /// <summary>An empty node in Genode's form (<c>&lt;arg value="x"/&gt;</c>); a node with content as XML writes it.</summary>
+    private static void Node(StringBuilder xml, XElement node)
+    {
+        if (!node.IsEmpty)
+        {
+            xml.Append(node.ToString(SaveOptions.DisableFormatting));
+            return;
+        }
+
+        xml.Append('<').Append(node.Name.LocalName);
+        foreach (var attribute in node.Attributes()) Attribute(xml, attribute.Name.LocalName, attribute.Value);
+        xml.Append("/>");
+    }
+
+    /// <summary>Escaped so that it parses back the same: tabs and line breaks too, which XML would turn into spaces.</summary>
     private static void Attribute(StringBuilder xml, string name, string value) =>
-        xml.Append(' ').Append(name).Append("=\"").Append(SecurityElement.Escape(value)).Append('"');
+        xml.Append(' ').Append(name).Append("=\"")
+            .Append(SecurityElement.Escape(value).Replace("\t", "&#9;").Replace("\n", "&#10;").Replace("\r", "&#13;"))
+            .Append('"');
 
     private static void Range(StringBuilder xml, string node, string? name, MemoryRegion region)
     {
