@@ -6,10 +6,13 @@ namespace Fork.Actors;
 /// <summary>
 /// Base of every runtime actor: each message received is logged at Debug under
 /// <see cref="ForkTracing.TraceCategory"/> with sender, receiver, pid and current behaviour.
+/// Handlers are registered as with Akka's ReceiveActor (<c>Receive&lt;Wait4&gt;(Handle)</c>, <c>BecomeNamed</c>), but a
+/// behaviour is a plain list of handlers: switching states on the fork path costs a list, not a compiled matcher.
 /// </summary>
-public abstract class TracedActor : ReceiveActor
+public abstract class TracedActor : UntypedActor
 {
     private readonly ILogger _trace;
+    private List<Func<object, bool>> _handlers = [];
 
     protected TracedActor()
     {
@@ -22,10 +25,42 @@ public abstract class TracedActor : ReceiveActor
     /// <summary>The name of the current behaviour, as set by <see cref="BecomeNamed"/>.</summary>
     protected string Behaviour { get; private set; } = "Serving";
 
+    /// <summary>Replace the current behaviour by the handlers <paramref name="receives"/> registers.</summary>
     protected void BecomeNamed(string behaviour, Action receives)
     {
         Behaviour = behaviour;
-        Become(receives);
+        _handlers = [];
+        receives();
+    }
+
+    protected void Receive<T>(Action<T> handle) => _handlers.Add(message =>
+    {
+        if (message is not T typed) return false;
+        handle(typed);
+        return true;
+    });
+
+    protected void Receive<T>(Predicate<T> when, Action<T> handle) => _handlers.Add(message =>
+    {
+        if (message is not T typed || !when(typed)) return false;
+        handle(typed);
+        return true;
+    });
+
+    protected void ReceiveAny(Action<object> handle) => _handlers.Add(message =>
+    {
+        handle(message);
+        return true;
+    });
+
+    protected sealed override void OnReceive(object message)
+    {
+        foreach (var handler in _handlers)
+        {
+            if (handler(message)) return;
+        }
+
+        Unhandled(message);
     }
 
     protected override bool AroundReceive(Receive receive, object message)
