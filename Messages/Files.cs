@@ -31,11 +31,11 @@ public sealed record FsPipe
 public sealed record PipeCreated(long ReadDescription, long WriteDescription);
 
 /// <summary>Describe descriptions for a child's config (and retain them when <paramref name="Retain"/>).</summary>
-public sealed record FsDescribe(IReadOnlyList<long> Descriptions, bool Retain);
+public sealed record FsDescribe(IReadOnlyList<long> Descriptions, bool Retain, long RequestId = 0);
 
 public sealed record DescriptionInfo(long Description, string Path, OpenFlags Flags, long Offset);
 
-public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions);
+public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions, long RequestId = 0);
 
 /// <summary>The process was killed: answer its parked reads with EINTR and forget them.</summary>
 public sealed record FsCancelReads(int Pid);

@@ -4,11 +4,14 @@ namespace Fork.Messages;
 
 // The protocol of a pid namespace's core: pid authority, process table, kill and groups.
 
-/// <summary>A parent asks for a pid for a new child; answered by <see cref="PidAllocated"/> or <see cref="LibcError"/> (EAGAIN).</summary>
-public sealed record AllocatePid(int Ppid);
+/// <summary>A parent asks for a pid for a new child; answered by <see cref="PidAllocated"/> or <see cref="PidRefused"/>.</summary>
+public sealed record AllocatePid(int Ppid, long RequestId = 0);
 
 /// <summary>The new child's pid and its process group (the parent's: children inherit the group).</summary>
-public sealed record PidAllocated(int Pid, int Pgid);
+public sealed record PidAllocated(int Pid, int Pgid, long RequestId = 0);
+
+/// <summary>No pid can be had (EAGAIN): every pid is in use, or the namespace is ending.</summary>
+public sealed record PidRefused(string Reason, long RequestId = 0);
 
 /// <summary>A process tells the core it exists (at boot).</summary>
 public sealed record ProcessStarted(int Pid, IActorRef Process);

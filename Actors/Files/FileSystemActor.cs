@@ -232,7 +232,7 @@ internal sealed class FileSystemActor : TracedActor
             }
         }
 
-        Sender.Tell(new Described(infos));
+        Sender.Tell(new Described(infos, request.RequestId));
     }
 
     private void Handle(FsCancelReads request)

@@ -66,14 +66,14 @@ internal sealed partial class Core : TracedActor
     {
         if (_ending)
         {
-            Sender.Tell(new LibcError(Errno.EAGAIN, "the namespace is ending: init has exited"));
+            Sender.Tell(new PidRefused("the namespace is ending: init has exited", allocate.RequestId));
             return;
         }
 
         var pgid = _table[allocate.Ppid]?.Pgid ?? 1;
         Sender.Tell(_table.Allocate(allocate.Ppid, pgid) is { } pid
-            ? new PidAllocated(pid, pgid)
-            : new LibcError(Errno.EAGAIN, $"every pid below PidMax ({_options.PidMax}) is in use"));
+            ? new PidAllocated(pid, pgid, allocate.RequestId)
+            : new PidRefused($"every pid below PidMax ({_options.PidMax}) is in use", allocate.RequestId));
     }
 
     private void Handle(ProcessStarted started)

@@ -65,7 +65,9 @@ internal sealed partial class ProcessActor
                 Handle(reparented);
                 _policy.Tell(exited);
             });
-            Receive<ForkPrepared>(AbandonFork);
+            Receive<PidAllocated>(Handle);
+            Receive<PidRefused>(Handle);
+            Receive<Described>(Handle);
             Receive<SessionRequest>(ForwardToParentService);
             Receive<ProgramEnded>(_ => { });
             Receive<ILibcRequest>(_ => Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended")));
@@ -90,7 +92,9 @@ internal sealed partial class ProcessActor
                 ReapAll();
             });
             Receive<ChildReady>(Handle);
-            Receive<ForkPrepared>(AbandonFork);
+            Receive<PidAllocated>(Handle);
+            Receive<PidRefused>(Handle);
+            Receive<Described>(Handle);
             Receive<SessionRequest>(ForwardToParentService);
             Receive<ProgramEnded>(_ => { });
             Receive<NamespaceEmpty>(_ => Zombie(new ProcessExited(Pid, status, usage, _account.TakeAll())));

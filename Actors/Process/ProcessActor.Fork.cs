@@ -11,7 +11,9 @@ internal sealed partial class ProcessActor
     private readonly Dictionary<int, PendingFork> _pendingForks = [];
     private IActorRef? _cloneService;
     private IReadOnlyDictionary<string, IActorRef>? _romServices;
+    private readonly Dictionary<long, ForkInProgress> _preparing = [];
     private long _childSequence;
+    private long _forkRequests;
 
     private void Handle(ForkRequest fork)
     {
@@ -26,28 +28,48 @@ internal sealed partial class ProcessActor
             });
     }
 
+    /// <summary>Ask the core for a pid and the file system for the descriptors' descriptions, both at once.</summary>
     private void PrepareFork(ForkRequest fork, IActorRef replyTo, long started)
     {
-        var fds = _fds.ToList();
-        var pid = _setup.Core.Ask<object>(new AllocatePid(Pid));
-        var described = fds.Count == 0
-            ? Task.FromResult<object>(new Described([]))
-            : _setup.FileSystem.Ask<object>(new FsDescribe([.. fds.Select(fd => fd.Value.Description)], Retain: true));
-        Task.WhenAll(pid, described).PipeTo(Self,
-            success: () => new ForkPrepared(fork, replyTo, started, pid.Result, (Described)described.Result, fds),
-            failure: e => new ForkPrepared(fork, replyTo, started, new LibcError(Errno.EAGAIN, e.Message), new Described([]), fds));
+        var id = ++_forkRequests;
+        var prepared = new ForkInProgress(fork, replyTo, started, [.. _fds]);
+        _preparing[id] = prepared;
+        _setup.Core.Tell(new AllocatePid(Pid, id));
+        if (prepared.Descriptors.Count == 0) prepared.Described = [];
+        else _setup.FileSystem.Tell(new FsDescribe([.. prepared.Descriptors.Select(fd => fd.Value.Description)], Retain: true, id));
     }
 
-    private void Handle(ForkPrepared prepared)
+    private void Handle(PidAllocated allocated) => Prepared(allocated.RequestId, p => p.Pid = allocated);
+
+    private void Handle(PidRefused refused) => Prepared(refused.RequestId, p => p.Refused = refused.Reason);
+
+    private void Handle(Described described) => Prepared(described.RequestId, p => p.Described = described.Descriptions);
+
+    private void Prepared(long id, Action<ForkInProgress> record)
     {
-        if (prepared.Pid is not PidAllocated allocated)
+        if (!_preparing.TryGetValue(id, out var prepared)) return;
+        record(prepared);
+        if (prepared.Described is null || (prepared.Pid is null && prepared.Refused is null)) return;
+        _preparing.Remove(id);
+        if (Behaviour is not (nameof(Running) or nameof(Stopped)))
         {
             AbandonFork(prepared);
-            ForkMetrics.ForkFailures.Add(1);
-            prepared.ReplyTo.Tell(prepared.Pid);
             return;
         }
 
+        if (prepared.Pid is not { } allocated)
+        {
+            AbandonFork(prepared);
+            ForkMetrics.ForkFailures.Add(1);
+            prepared.ReplyTo.Tell(new LibcError(Errno.EAGAIN, $"fork refused: {prepared.Refused}"));
+            return;
+        }
+
+        CreateChild(prepared, allocated);
+    }
+
+    private void CreateChild(ForkInProgress prepared, PidAllocated allocated)
+    {
         var pid = allocated.Pid;
         var image = prepared.Request.Image;
         var config = ChildConfigFor(pid, image, prepared);
@@ -67,9 +89,9 @@ internal sealed partial class ProcessActor
         _pendingForks[pid] = new PendingFork(prepared.ReplyTo, prepared.Started);
     }
 
-    private ChildConfig ChildConfigFor(int pid, ForkImage image, ForkPrepared prepared)
+    private ChildConfig ChildConfigFor(int pid, ForkImage image, ForkInProgress prepared)
     {
-        var info = prepared.Described.Descriptions.ToDictionary(d => d.Description);
+        var info = prepared.Described!.ToDictionary(d => d.Description);
         var fds = prepared.Descriptors
             .Where(fd => info.ContainsKey(fd.Value.Description))
             .Select(fd =>
@@ -89,10 +111,10 @@ internal sealed partial class ProcessActor
     }
 
     /// <summary>A fork that will not happen: give back its pid, its descriptors and its quota.</summary>
-    private void AbandonFork(ForkPrepared prepared)
+    private void AbandonFork(ForkInProgress prepared)
     {
-        if (prepared.Pid is PidAllocated allocated) _setup.Core.Tell(new PidReleased(allocated.Pid));
-        foreach (var d in prepared.Described.Descriptions) _setup.FileSystem.Tell(new FsRelease(d.Description));
+        if (prepared.Pid is { } allocated) _setup.Core.Tell(new PidReleased(allocated.Pid));
+        foreach (var d in prepared.Described ?? []) _setup.FileSystem.Tell(new FsRelease(d.Description));
         _account.Credit(_options.ForkQuota);
     }
 
@@ -106,12 +128,21 @@ internal sealed partial class ProcessActor
 
     private sealed record PendingFork(IActorRef ReplyTo, long Started);
 
-    /// <summary>Quota, pid and descriptor descriptions are in; <paramref name="Pid"/> is PidAllocated or LibcError.</summary>
-    private sealed record ForkPrepared(
-        ForkRequest Request,
-        IActorRef ReplyTo,
-        long Started,
-        object Pid,
-        Described Described,
-        IReadOnlyList<KeyValuePair<int, Descriptor>> Descriptors);
+    /// <summary>A fork between its request and its child: waiting for a pid and the descriptions of its descriptors.</summary>
+    private sealed class ForkInProgress(ForkRequest request, IActorRef replyTo, long started, IReadOnlyList<KeyValuePair<int, Descriptor>> descriptors)
+    {
+        public ForkRequest Request { get; } = request;
+
+        public IActorRef ReplyTo { get; } = replyTo;
+
+        public long Started { get; } = started;
+
+        public IReadOnlyList<KeyValuePair<int, Descriptor>> Descriptors { get; } = descriptors;
+
+        public PidAllocated? Pid { get; set; }
+
+        public string? Refused { get; set; }
+
+        public IReadOnlyList<DescriptionInfo>? Described { get; set; }
+    }
 }

@@ -94,7 +94,7 @@ public sealed class CoreSpec : Akka.TestKit.Xunit2.TestKit
         ExpectMsg(new PidAllocated(2, 1));
         core.Tell(new AllocatePid(1), TestActor);
 
-        ExpectMsg<LibcError>(e => e.Errno == Errno.EAGAIN && e.Reason.Contains("PidMax"));
+        ExpectMsg<PidRefused>(e => e.Reason.Contains("PidMax"));
     }
 
     [Fact]
