@@ -18,6 +18,7 @@ internal sealed class ForkedChild : TracedActor
     private readonly IActorRef? _cloneService;
     private readonly IReadOnlyDictionary<string, IActorRef> _romServices;
     private IActorRef _process = ActorRefs.Nobody;
+    private bool _handedOver;
 
     public ForkedChild(ForkedChildSetup setup)
         : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.ConfigRom, setup.CloneService, setup.RomServices)
@@ -54,6 +55,17 @@ internal sealed class ForkedChild : TracedActor
     }
 
     protected override int TracePid => _pid;
+
+    /// <summary>
+    /// However this policy ends (reaped, or stopped with its parent), its process goes with it, unless init took it
+    /// over: a process is never left behind without a policy.
+    /// </summary>
+    protected override void PostStop()
+    {
+        if (_handedOver) return;
+        if (Behaviour != nameof(Exited)) _process.Tell(new DeliverSignal(Signal.SIGKILL, _parentPid));
+        _process.Tell(Reap.Instance);
+    }
 
     public static Props Props(ForkedChildSetup setup) => Akka.Actor.Props.Create(() => new ForkedChild(setup));
 
@@ -114,12 +126,7 @@ internal sealed class ForkedChild : TracedActor
     /// <summary>Handlers of every state: reaping, quota and a process that vanished without a word.</summary>
     private void ReceiveAlways()
     {
-        Receive<Reap>(_ =>
-        {
-            Context.Unwatch(_process);
-            _process.Tell(Reap.Instance);
-            Context.Stop(Self);
-        });
+        Receive<Reap>(_ => Context.Stop(Self));
         Receive<ResourceRequest>(request => Context.Parent.Tell(request));
         Receive<ResourceGranted>(granted => _process.Tell(granted));
         Receive<ResourceDenied>(denied => _process.Tell(denied));
@@ -130,6 +137,7 @@ internal sealed class ForkedChild : TracedActor
     /// <summary>The parent ended: init takes the child over (POSIX; Genode 2019 let children die with their parent).</summary>
     private void HandOver(Orphan orphan, ProcessExited? exited)
     {
+        _handedOver = true;
         Context.Unwatch(_process);
         orphan.Core.Tell(new Adopt(_pid, _name, _process, exited?.Status, exited?.Usage ?? default, exited?.Returned ?? Quota.Zero));
         Context.Stop(Self);

@@ -50,7 +50,7 @@ internal sealed partial class Core : TracedActor
         _fileSystem = Context.ActorOf(FileSystemActor.Props(), "fs");
         _table.AddInit();
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _setup.Init, _setup.Runtime,
-            new Dictionary<Signal, Action<Signal>>());
+            new Dictionary<Signal, Action<Signal>>(), Quota.Zero);
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
         Context.Watch(_init);
         _init.Tell(new QuotaTransfer(new Quota(_options.InitRamQuota, (int)_options.InitCapQuota)));

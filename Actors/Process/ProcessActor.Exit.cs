@@ -31,6 +31,7 @@ internal sealed partial class ProcessActor
             // POSIX: when init ends, every process left in the namespace is killed and reaped before it is gone.
             _setup.Core.Tell(KillAllButInit.Instance);
             Ending(status, usage);
+            ReapAll();
             return;
         }
 

@@ -78,7 +78,7 @@ internal sealed partial class ProcessActor
         var child = _setup with
         {
             Pid = pid, Ppid = Pid, Pgid = allocated.Pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
-            Entry = prepared.Request.Child, Handlers = image.Handlers,
+            Entry = prepared.Request.Child, Handlers = image.Handlers, Reserve = _options.ForkQuota,
         };
         var inherited = prepared.Descriptors.Select(fd => new InheritedDescriptor(fd.Key, fd.Value.Description, fd.Value.CloseOnExec)).ToList();
         var forked = Context.ActorOf(

@@ -28,7 +28,13 @@ internal sealed partial class ProcessActor
         var pid = Pid;
         _context.Unhandled = e => Log.Unhandled(_log, pid, e);
         var ended = new TaskCompletionSource<ProgramEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _context.Post(async _ => ended.TrySetResult(await Run(main, libc)), null);
+        var context = _context;
+        _context.Post(async _ =>
+        {
+            var result = await Run(main, libc);
+            context.Checkpoint();
+            ended.TrySetResult(result);
+        }, null);
         ended.Task.PipeTo(Self);
     }
 

@@ -10,25 +10,31 @@ internal sealed partial class ProcessActor
     private readonly Dictionary<long, PendingQuota> _quotaRequests = [];
     private long _quotaRequestIds;
 
+    /// <summary>Take <paramref name="need"/> to pass on, keeping this process's reserve; ask the parent for what is missing.</summary>
     private void WithQuota(Quota need, Action granted, Action<string> denied)
     {
-        if (_account.TryWithdraw(need))
+        var reserve = _setup.Reserve;
+        if (_account.TryWithdraw(need, keep: reserve))
         {
             granted();
             return;
         }
 
+        var balance = _account.Balance;
+        var missing = new Quota(
+            Math.Max(0, need.Ram + reserve.Ram - balance.Ram),
+            Math.Max(0, need.Caps + reserve.Caps - balance.Caps));
         var id = ++_quotaRequestIds;
         _quotaRequests[id] = new PendingQuota(need, granted, denied);
-        _policy.Tell(new ResourceRequest(need, id));
+        _policy.Tell(new ResourceRequest(missing, id));
     }
 
     private void Handle(ResourceGranted granted)
     {
         _account.Credit(granted.Amount);
         if (!_quotaRequests.Remove(granted.RequestId, out var pending)) return;
-        if (_account.TryWithdraw(pending.Need)) pending.Granted();
-        else pending.Denied($"process {Pid} has {_account.Balance} and needs {pending.Need}");
+        if (_account.TryWithdraw(pending.Need, keep: _setup.Reserve)) pending.Granted();
+        else pending.Denied($"process {Pid} has {_account.Balance}, keeps {_setup.Reserve} and needs {pending.Need}");
     }
 
     private void Handle(ResourceDenied denied)

@@ -46,6 +46,13 @@ internal sealed partial class ProcessActor
             return;
         }
 
+        if (wait.Pid == int.MinValue)
+        {
+            // Linux: -INT_MIN names no group, and wait4 says so with ESRCH.
+            Sender.Tell(WaitResult.Failed(Errno.ESRCH));
+            return;
+        }
+
         if (TryWait(wait) is { } result) Sender.Tell(result);
         else _parkedWaits.Add((wait, Sender));
     }

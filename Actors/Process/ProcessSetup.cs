@@ -4,6 +4,8 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>Everything a process's actor is created with; the rest it learns from its config ROM.</summary>
+/// <param name="Reserve">What the process keeps for itself and never passes on to children (its start quota), so a
+/// chain of forks cannot hand the same quota down forever: the number of processes is bounded by init's quota.</param>
 internal sealed record ProcessSetup(
     int Pid,
     int Ppid,
@@ -14,7 +16,8 @@ internal sealed record ProcessSetup(
     IActorRef FileSystem,
     ProgramEntry Entry,
     RuntimeContext Runtime,
-    IReadOnlyDictionary<Signal, Action<Signal>> Handlers)
+    IReadOnlyDictionary<Signal, Action<Signal>> Handlers,
+    Quota Reserve)
 {
     public bool IsInit => Pid == 1;
 }

@@ -13,6 +13,10 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
     private long _userTicks;
     private long _systemTicks;
 
+    // Where the running drain started counting (one drain runs at a time, so plain fields suffice).
+    private long _segmentUser;
+    private long _segmentSystem;
+
     public TimeSpan UserTime => TimeSpan.FromTicks(Interlocked.Read(ref _userTicks));
 
     public TimeSpan SystemTime => TimeSpan.FromTicks(Interlocked.Read(ref _systemTicks));
@@ -46,11 +50,23 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
         }
     }
 
+    /// <summary>
+    /// Count the CPU time used so far by the continuation now running: called as the program ends, so its last
+    /// stretch of work is in the usage its parent reaps.
+    /// </summary>
+    public void Checkpoint()
+    {
+        var (user, system) = ThreadCpuClock.Now();
+        Interlocked.Add(ref _userTicks, user - _segmentUser);
+        Interlocked.Add(ref _systemTicks, system - _segmentSystem);
+        (_segmentUser, _segmentSystem) = (user, system);
+    }
+
     private void Drain()
     {
         var previous = Current;
         SetSynchronizationContext(this);
-        var (user, system) = ThreadCpuClock.Now();
+        (_segmentUser, _segmentSystem) = ThreadCpuClock.Now();
         try
         {
             while (true)
@@ -62,9 +78,7 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
         }
         finally
         {
-            var (userNow, systemNow) = ThreadCpuClock.Now();
-            Interlocked.Add(ref _userTicks, userNow - user);
-            Interlocked.Add(ref _systemTicks, systemNow - system);
+            Checkpoint();
             SetSynchronizationContext(previous);
         }
     }

@@ -25,14 +25,14 @@ internal sealed class QuotaAccount
         Interlocked.Add(ref _caps, amount.Caps);
     }
 
-    /// <summary>Withdraw all of <paramref name="amount"/> or nothing.</summary>
-    public bool TryWithdraw(Quota amount)
+    /// <summary>Withdraw all of <paramref name="amount"/> or nothing, leaving at least <paramref name="keep"/>.</summary>
+    public bool TryWithdraw(Quota amount, Quota keep = default)
     {
-        if (!TryWithdrawRam(amount.Ram)) return false;
+        if (!TryWithdrawRam(amount.Ram, keep.Ram)) return false;
         while (true)
         {
             var caps = Volatile.Read(ref _caps);
-            if (caps < amount.Caps)
+            if (caps - keep.Caps < amount.Caps)
             {
                 Interlocked.Add(ref _ram, amount.Ram);
                 return false;
@@ -42,12 +42,12 @@ internal sealed class QuotaAccount
         }
     }
 
-    public bool TryWithdrawRam(long bytes)
+    public bool TryWithdrawRam(long bytes, long keep = 0)
     {
         while (true)
         {
             var ram = Interlocked.Read(ref _ram);
-            if (ram < bytes) return false;
+            if (ram - keep < bytes) return false;
             if (Interlocked.CompareExchange(ref _ram, ram - bytes, ram) == ram) return true;
         }
     }

@@ -9,7 +9,7 @@ namespace Fork.Actors;
 /// Handlers are registered as with Akka's ReceiveActor (<c>Receive&lt;Wait4&gt;(Handle)</c>, <c>BecomeNamed</c>), but a
 /// behaviour is a plain list of handlers: switching states on the fork path costs a list, not a compiled matcher.
 /// </summary>
-public abstract class TracedActor : UntypedActor
+internal abstract class TracedActor : UntypedActor
 {
     private readonly ILogger _trace;
     private List<Func<object, bool>> _handlers = [];

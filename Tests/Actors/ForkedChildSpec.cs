@@ -381,7 +381,7 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         var runtime = new RuntimeContext(_options, ProgramRegistry.WithBuiltIns(), new ProcessOptions());
         var entry = program ?? new ProgramEntry("idle", (ProcessMain)(_ => Task.FromResult(0)));
         var process = new ProcessSetup(Pid, ParentPid, ParentPid, "7", ActorRefs.Nobody, _core.Ref, _fs.Ref, entry, runtime,
-            new Dictionary<Signal, Action<Signal>>());
+            new Dictionary<Signal, Action<Signal>>(), startQuota);
         var roms = new Dictionary<string, IActorRef> { ["binary"] = _binaryRom.Ref, ["libc.lib.so"] = _libcRom.Ref };
         return new ForkedChildSetup(process, Config, _clone.Ref, roms, startQuota, Image, Descriptors);
     }
