@@ -28,8 +28,6 @@ public sealed record KillRequest(int FromPid, int Target, Signal Signal);
 /// <summary>setpgid checked and applied by the core on behalf of <paramref name="CallerPid"/>.</summary>
 public sealed record SetPgidRequest(int CallerPid, int Pid, int Pgid);
 
-public sealed record GetPgidRequest(int Pid);
-
 /// <summary>The core → a process and its parent: the process changed group (for wait4's group selectors).</summary>
 public sealed record ChildGroupChanged(int Pid, int Pgid);
 

@@ -4,10 +4,7 @@ namespace Fork.Messages;
 public enum WaitOptions { None = 0, WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 }
 
 /// <summary>Resources used by a reaped child: CPU time its program used and its peak image size.</summary>
-public readonly record struct ResourceUsage(TimeSpan UserTime, TimeSpan SystemTime, long MaxResidentBytes)
-{
-    public static ResourceUsage Zero { get; } = default;
-}
+public readonly record struct ResourceUsage(TimeSpan UserTime, TimeSpan SystemTime, long MaxResidentBytes);
 
 /// <summary>
 /// The answer of wait4. <see cref="Pid"/> &gt; 0: that child was reaped (or reports a stop or continue);
