@@ -55,5 +55,14 @@ public sealed record Orphan(IActorRef Core)
 /// <summary>A child handed over to init (through the core, which fills in its group); <paramref name="Status"/> is set for a zombie.</summary>
 public sealed record Adopt(int Pid, string Name, IActorRef Process, WaitStatus? Status, ResourceUsage Usage, Quota Returned, int Pgid = 0);
 
+/// <summary>Init → the old ForkedChild: the child is init's now.</summary>
+public sealed record Adopted(int Pid);
+
 /// <summary>The new ForkedChild → the process: your parent is now <paramref name="Ppid"/>; report to <paramref name="Policy"/>.</summary>
 public sealed record Reparented(int Ppid, IActorRef Policy);
+
+/// <summary>The process → its old policy: nothing more comes your way, everything sent before this has arrived.</summary>
+public sealed record PolicyReleased
+{
+    public static readonly PolicyReleased Instance = new();
+}

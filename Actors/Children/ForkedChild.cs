@@ -134,13 +134,24 @@ internal sealed class ForkedChild : TracedActor
             Self.Tell(new ProcessExited(_pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero)));
     }
 
-    /// <summary>The parent ended: init takes the child over (POSIX; Genode 2019 let children die with their parent).</summary>
+    /// <summary>
+    /// The parent ended: init takes the child over (POSIX; Genode 2019 let children die with their parent). This
+    /// policy still passes on what the process sent it until the process says it reports to init's policy.
+    /// </summary>
     private void HandOver(Orphan orphan, ProcessExited? exited)
     {
         _handedOver = true;
-        Context.Unwatch(_process);
         orphan.Core.Tell(new Adopt(_pid, _name, _process, exited?.Status, exited?.Usage ?? default, exited?.Returned ?? Quota.Zero));
-        Context.Stop(Self);
+        BecomeNamed(nameof(HandOver), () =>
+        {
+            Receive<PolicyReleased>(_ => Context.Stop(Self));
+            Receive<Terminated>(t => t.ActorRef.Equals(_process), _ => Context.Stop(Self));
+            Receive<SessionRequest>(request => Context.Parent.Forward(request with { Label = Labels.Prefix(_name, request.Label) }));
+            Receive<ResourceGranted>(granted => _process.Tell(granted));
+            Receive<ResourceDenied>(denied => _process.Tell(denied));
+            // Quota requests included: the process asks init's policy again once it is reparented.
+            ReceiveAny(_ => { });
+        });
     }
 
     /// <summary>Genode's resolve_session_request, in its order; a denial always has a reason.</summary>

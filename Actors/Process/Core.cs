@@ -105,7 +105,12 @@ internal sealed partial class Core : TracedActor
     /// <summary>An orphan goes to init, in the group it had.</summary>
     private void Handle(Adopt adopt)
     {
-        if (_table[adopt.Pid] is not { } entry) return;
+        if (_table[adopt.Pid] is not { } entry)
+        {
+            Sender.Tell(new Adopted(adopt.Pid));
+            return;
+        }
+
         entry.Ppid = 1;
         _init.Forward(adopt with { Pgid = entry.Pgid });
     }

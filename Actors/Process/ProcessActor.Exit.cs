@@ -45,10 +45,13 @@ internal sealed partial class ProcessActor
         Zombie(new ProcessExited(Pid, status, usage, _account.TakeAll()));
     }
 
-    /// <summary>Ended, not yet reaped: keeps its pid and status until its parent's wait4.</summary>
+    /// <summary>
+    /// Ended, not yet reaped: keeps its pid and status until its parent's wait4. Its exit is reported once init has
+    /// adopted every child (POSIX: the children are init's before the parent can be reaped).
+    /// </summary>
     private void Zombie(ProcessExited exited)
     {
-        _policy.Tell(exited);
+        if (_orphaning.Count == 0) _policy.Tell(exited);
         BecomeNamed(nameof(Zombie), () =>
         {
             Receive<Reap>(_ =>
@@ -58,7 +61,8 @@ internal sealed partial class ProcessActor
             });
             Receive<Terminated>(terminated =>
             {
-                _orphaning.Remove(terminated.ActorRef);
+                if (!_orphaning.Remove(terminated.ActorRef)) return;
+                if (_orphaning.Count == 0) _policy.Tell(exited);
                 StopWhenOrphansAreGone();
             });
             Receive<Reparented>(reparented =>
@@ -69,10 +73,12 @@ internal sealed partial class ProcessActor
             Receive<PidAllocated>(Handle);
             Receive<PidRefused>(Handle);
             Receive<Described>(Handle);
-            Receive<SessionRequest>(ForwardToParentService);
+            // A descendant's request still on its way through this process: the namespace's root serves it now.
+            Receive<SessionRequest>(r => _setup.Core.Forward(r));
             Receive<ProgramEnded>(_ => { });
             Receive<ILibcRequest>(_ => Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended")));
-            Receive<ResourceRequest>(r => Sender.Tell(new ResourceDenied(r.Amount, r.RequestId, $"process {Pid} has ended")));
+            // An orphan's quota request: it asks again at init once it is reparented.
+            Receive<ResourceRequest>(_ => { });
             ReceiveAny(_ => { });
         });
     }

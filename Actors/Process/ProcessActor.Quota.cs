@@ -25,7 +25,7 @@ internal sealed partial class ProcessActor
             Math.Max(0, need.Ram + reserve.Ram - balance.Ram),
             Math.Max(0, need.Caps + reserve.Caps - balance.Caps));
         var id = ++_quotaRequestIds;
-        _quotaRequests[id] = new PendingQuota(need, granted, denied);
+        _quotaRequests[id] = new PendingQuota(need, missing, granted, denied);
         _policy.Tell(new ResourceRequest(missing, id));
     }
 
@@ -51,5 +51,5 @@ internal sealed partial class ProcessActor
             denied: reason => child.Tell(new ResourceDenied(request.Amount, request.RequestId, reason)));
     }
 
-    private sealed record PendingQuota(Quota Need, Action Granted, Action<string> Denied);
+    private sealed record PendingQuota(Quota Need, Quota Missing, Action Granted, Action<string> Denied);
 }

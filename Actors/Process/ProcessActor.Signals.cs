@@ -70,8 +70,11 @@ internal sealed partial class ProcessActor
 
     private void Handle(Reparented reparented)
     {
+        _policy.Tell(PolicyReleased.Instance);
         _ppid = reparented.Ppid;
         _policy = reparented.Policy;
         foreach (var service in _parentServices.Values) service.Tell(new PolicyChanged(_policy));
+        // The old parent, ending, answers no quota request: ask init's policy instead.
+        foreach (var (id, pending) in _quotaRequests) _policy.Tell(new ResourceRequest(pending.Missing, id));
     }
 }

@@ -163,6 +163,7 @@ internal sealed partial class ProcessActor
             $"adopted-{adopt.Pid}-{++_childSequence}");
         Context.Watch(policy);
         _children[adopt.Pid] = new ChildEntry(adopt.Pid, policy, adopt.Pgid);
+        Sender.Tell(new Adopted(adopt.Pid));
         if (adopt.Status is { } status) Handle(new ChildExited(adopt.Pid, status, adopt.Usage, adopt.Returned));
     }
 }

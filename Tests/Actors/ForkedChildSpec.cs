@@ -97,8 +97,8 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         Watch(child);
         Watch(process);
         child.Tell(Reap.Instance, _parent.Ref);
-        ExpectTerminated(child);
-        ExpectTerminated(process);
+        var gone = ReceiveN(2).Cast<Terminated>().Select(t => t.ActorRef).ToHashSet();
+        Assert.Equal(new HashSet<IActorRef> { child, process }, gone);
     }
 
     [Fact]
@@ -310,6 +310,11 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         child.Tell(new Orphan(_adopter.Ref), _parent.Ref);
 
         _adopter.ExpectMsg<Adopt>(a => a.Pid == Pid && a.Name == "7" && a.Process.Equals(_process.Ref) && a.Status is null);
+        // Until the process reports to init's policy, what it sends still goes on to the (ending) parent.
+        child.Tell(new SessionRequest(Services.Timer, "", Quota.Zero), _process.Ref);
+        _parent.ExpectMsg<SessionRequest>(r => r.Service == Services.Timer && r.Label == "7");
+        ExpectNoMsg(Quiet);
+        child.Tell(PolicyReleased.Instance, _process.Ref);
         ExpectTerminated(child);
         _process.ExpectNoMsg(Quiet);
     }
@@ -326,6 +331,7 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         child.Tell(new Orphan(_adopter.Ref), _parent.Ref);
 
         _adopter.ExpectMsg<Adopt>(a => a.Pid == Pid && a.Status == exited.Status && a.Usage == exited.Usage && a.Returned == exited.Returned);
+        child.Tell(PolicyReleased.Instance, _process.Ref);
         ExpectTerminated(child);
     }
 
@@ -337,9 +343,12 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
 
         child.Tell(new Orphan(_adopter.Ref), _parent.Ref);
 
-        _adopter.ExpectMsg<Adopt>(a => a.Pid == Pid && a.Process.Equals(process) && a.Status is null);
-        ExpectTerminated(child);
+        var adopt = _adopter.ExpectMsg<Adopt>(a => a.Pid == Pid && a.Process.Equals(process) && a.Status is null);
         _core.ExpectMsg(new ProcessEnded(Pid));
+        // Init's policy takes the process over; the process releases this one, which then stops.
+        adopt.Process.Tell(new Reparented(1, _adopter.Ref));
+        _adopter.ExpectMsg<ProcessExited>(e => e.Pid == Pid && e.Status == WaitStatus.FromSignal(Signal.SIGKILL, false));
+        ExpectTerminated(child);
     }
 
     /// <summary>

@@ -1,0 +1,346 @@
+using Akka.Actor;
+using CsCheck;
+using Fork.Actors;
+using Fork.Messages;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fork.Tests;
+
+/// <summary>
+/// A model-based property: random sequences of fork, exit, kill, setpgid and wait4, run by init, agree with a small
+/// reference model of the POSIX rules; every child is reported exactly once, no call hangs, nothing is left.
+/// </summary>
+/// <remarks>
+/// Exits and kills take effect asynchronously, so the model only predicts what is certain: a child is Alive (blocked
+/// reading its own pipe), Doomed (told to exit or killed: its status is known, not when it becomes a zombie) or Reaped.
+/// WNOHANG is only used when no matching child is Doomed (the answer is 0); a wait that matches Doomed children blocks
+/// and must return one of them with the status the model recorded for it; a wait that could block forever is issued
+/// with WNOHANG instead. Kill and setpgid of a Doomed child could race its end, so the model skips them.
+/// </remarks>
+public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(output)
+{
+    private const int MaxChildren = 8;
+    private static readonly TimeSpan SequenceBound = TimeSpan.FromSeconds(10);
+    private static readonly Signal[] KillSignals = [Signal.SIGKILL, Signal.SIGTERM, Signal.SIGUSR1, Signal.SIGCHLD];
+
+    private static readonly Gen<Op> Operation = Gen.Frequency(
+        (3, Gen.Const<Op>(new ForkOp())),
+        (3, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[0, 255], (child, code) => (Op)new ExitOp(child, (byte)code))),
+        (2, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[0, KillSignals.Length - 1], (child, signal) => (Op)new KillOp(child, KillSignals[signal]))),
+        (1, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[0, KillSignals.Length - 1], (child, signal) => (Op)new KillGroupOp(child, KillSignals[signal]))),
+        (2, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[-2, MaxChildren - 1], (child, target) => (Op)new SetPgidOp(child, target))),
+        (4, Gen.Select(Gen.Enum<Selector>(), Gen.Int[0, MaxChildren - 1], Gen.Bool, (selector, child, noHang) => (Op)new WaitOp(selector, child, noHang))));
+
+    private static readonly Gen<Op[]> Sequences = Operation.Array[1, 12];
+
+    [Fact]
+    public async Task Random_sequences_of_fork_exit_kill_setpgid_and_wait4_agree_with_the_model()
+    {
+        await Sequences.SampleAsync(RunSequence, writeLine: Output.WriteLine, iter: 400, threads: 1,
+            print: ops => string.Join("; ", ops.Select(op => op.ToString())));
+    }
+
+    private async Task RunSequence(Op[] ops)
+    {
+        string? mismatch = null;
+        var before = ActorsUnderUser();
+        using var cancel = new CancellationTokenSource();
+        var run = Runtime.RunAsync(async libc =>
+        {
+            try
+            {
+                await new Model(libc).Run(ops);
+                return 0;
+            }
+            catch (ModelMismatch e)
+            {
+                mismatch = e.Message;
+                return 1;
+            }
+        }, null, cancel.Token);
+
+        if (await Task.WhenAny(run, Task.Delay(SequenceBound)) != run)
+        {
+            // End the namespace (SIGKILL to init) so the next sequence starts clean, then fail.
+            await cancel.CancelAsync();
+            await run.WaitAsync(SequenceBound);
+            throw new TimeoutException($"the sequence did not end within {SequenceBound.TotalSeconds} s: a call hung");
+        }
+
+        var status = await run;
+        if (mismatch is not null) throw new ModelMismatch(mismatch);
+        Assert.Equal(WaitStatus.FromExit(0), status);
+        await AssertNoNewActorsLeft(before);
+    }
+
+    /// <summary>
+    /// <see cref="RuntimeSpec.AssertNoActorsLeft"/> for this sequence only: an actor an earlier sequence leaked must not
+    /// fail (and so mislead the shrinking of) the sequences after it.
+    /// </summary>
+    private async Task AssertNoNewActorsLeft(IReadOnlySet<string> before)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (ActorsUnderUser().Except(before).Any() && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Empty(ActorsUnderUser().Except(before));
+    }
+
+    private HashSet<string> ActorsUnderUser() =>
+        [.. ((ActorRefWithCell)((ExtendedActorSystem)Runtime.System).Guardian).Children.Select(c => c.Path.ToString())];
+
+    /// <summary>The reference model, driven by init: each operation is executed and its answer compared with the prediction.</summary>
+    private sealed class Model(Libc libc)
+    {
+        private readonly List<Child> _children = [];
+        private readonly HashSet<int> _reported = [];
+        private string _step = "";
+
+        public async Task Run(IReadOnlyList<Op> ops)
+        {
+            for (var i = 0; i < ops.Count; i++)
+            {
+                _step = $"step {i + 1} ({ops[i]})";
+                await Execute(ops[i]);
+            }
+
+            _step = "cleanup";
+            foreach (var child in _children.Where(c => c.State == State.Alive))
+            {
+                await ExpectOk(() => libc.KillAsync(child.Pid, Signal.SIGKILL), $"kill({child.Pid}, SIGKILL)");
+                child.Doom(WaitStatus.FromSignal(Signal.SIGKILL, false));
+            }
+
+            while (_children.Any(c => c.State == State.Doomed)) await WaitForDoomed(-1, WaitOptions.None);
+            Expect((await libc.Wait4Async(-1)).Error == Errno.ECHILD, "wait4(-1) with every child reaped is not ECHILD");
+            Expect((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error == Errno.ECHILD, "wait4(-1, WNOHANG) with every child reaped is not ECHILD");
+            Expect(_reported.SetEquals(_children.Select(c => c.Pid)), $"reported {string.Join(",", _reported)} but forked {string.Join(",", _children.Select(c => c.Pid))}");
+        }
+
+        private Task Execute(Op op) => op switch
+        {
+            ForkOp => Fork(),
+            ExitOp exit => Exit(exit),
+            KillOp kill => Kill(kill),
+            KillGroupOp kill => KillGroup(kill),
+            SetPgidOp set => SetPgid(set),
+            WaitOp wait => Wait(wait),
+            _ => throw new ArgumentOutOfRangeException(nameof(op)),
+        };
+
+        private async Task Fork()
+        {
+            if (_children.Count == MaxChildren) return;
+            var (read, write) = await libc.PipeAsync();
+            var pid = await libc.ForkAsync(async self =>
+            {
+                await self.CloseAsync(write);
+                var command = new byte[1];
+                if (await self.ReadAsync(read, command) != 1) return 200;
+                // Both ways of ending: Exit keeps only the low 8 bits of its argument.
+                if (command[0] % 2 == 1) self.Exit(command[0] + 256);
+                return command[0];
+            });
+            await libc.CloseAsync(read);
+            Expect(pid > 1 && _children.All(c => c.Pid != pid), $"fork returned {pid}, not a new pid");
+            _children.Add(new Child(pid, write));
+        }
+
+        private async Task Exit(ExitOp op)
+        {
+            if (Pick(op.Child) is not { State: State.Alive } child) return;
+            await libc.WriteAsync(child.Gate, new[] { op.Code });
+            child.Doom(WaitStatus.FromExit(op.Code));
+        }
+
+        private async Task Kill(KillOp op)
+        {
+            if (Pick(op.Child) is not { } child) return;
+            switch (child.State)
+            {
+                case State.Reaped:
+                    Expect(await ErrnoOf(() => libc.KillAsync(child.Pid, op.Signal)) == Errno.ESRCH, $"kill of reaped {child.Pid} is not ESRCH");
+                    return;
+                case State.Doomed when op.Signal != Signal.SIGCHLD:
+                    return;
+            }
+
+            await ExpectOk(() => libc.KillAsync(child.Pid, op.Signal), $"kill({child.Pid}, {op.Signal})");
+            if (child.State == State.Alive && op.Signal != Signal.SIGCHLD) child.Doom(WaitStatus.FromSignal(op.Signal, false));
+        }
+
+        private async Task KillGroup(KillGroupOp op)
+        {
+            if (Pick(op.Child) is not { } chosen || chosen.Pgid == 1) return;
+            var members = _children.Where(c => c.State != State.Reaped && c.Pgid == chosen.Pgid).ToList();
+            if (members.Count == 0)
+            {
+                Expect(await ErrnoOf(() => libc.KillAsync(-chosen.Pgid, op.Signal)) == Errno.ESRCH, $"kill of empty group {chosen.Pgid} is not ESRCH");
+                return;
+            }
+
+            if (op.Signal != Signal.SIGCHLD && members.Any(c => c.State == State.Doomed)) return;
+            await ExpectOk(() => libc.KillAsync(-chosen.Pgid, op.Signal), $"kill(-{chosen.Pgid}, {op.Signal})");
+            if (op.Signal == Signal.SIGCHLD) return;
+            foreach (var member in members) member.Doom(WaitStatus.FromSignal(op.Signal, false));
+        }
+
+        private async Task SetPgid(SetPgidOp op)
+        {
+            if (Pick(op.Child) is not { } child || child.State == State.Doomed) return;
+            var pgid = op.Target switch
+            {
+                -2 => 1,
+                -1 => child.Pid,
+                _ => Pick(op.Target)!.Pgid,
+            };
+            var error = await ErrnoOf(() => libc.SetPgidAsync(child.Pid, pgid));
+            if (child.State == State.Reaped)
+            {
+                Expect(error == Errno.ESRCH, $"setpgid({child.Pid}, {pgid}) of a reaped child gave {error}, not ESRCH");
+                return;
+            }
+
+            var allowed = pgid == child.Pid || GroupExists(pgid);
+            Expect(error == (allowed ? Errno.None : Errno.EPERM), $"setpgid({child.Pid}, {pgid}) gave {error}, expected {(allowed ? "success" : "EPERM")}");
+            if (allowed) child.Pgid = pgid;
+        }
+
+        private async Task Wait(WaitOp op)
+        {
+            var chosen = Pick(op.Child);
+            var selector = op.Selector switch
+            {
+                Selector.Pid => chosen?.Pid ?? 99_999,
+                Selector.Any => -1,
+                Selector.OwnGroup => 0,
+                Selector.Group => chosen is null || chosen.Pgid == 1 ? 0 : -chosen.Pgid,
+                _ => -77_777,
+            };
+            var matching = _children.Where(c => c.State != State.Reaped && Matches(c, selector)).ToList();
+            if (matching.Count == 0)
+            {
+                var result = await libc.Wait4Async(selector, op.NoHang ? WaitOptions.WNOHANG : WaitOptions.None);
+                Expect(result is { Pid: -1, Error: Errno.ECHILD }, $"wait4({selector}) with no matching child gave {result}, not ECHILD");
+            }
+            else if (matching.Any(c => c.State == State.Doomed))
+            {
+                await WaitForDoomed(selector, WaitOptions.None);
+            }
+            else
+            {
+                var result = await libc.Wait4Async(selector, WaitOptions.WNOHANG);
+                Expect(result is { Pid: 0, Error: Errno.None }, $"wait4({selector}, WNOHANG) with only running children gave {result}, not 0");
+            }
+        }
+
+        /// <summary>A wait that must return one of the Doomed children it matches, with the status the model recorded.</summary>
+        private async Task WaitForDoomed(int selector, WaitOptions options)
+        {
+            var result = await libc.Wait4Async(selector, options);
+            var child = _children.FirstOrDefault(c => c.Pid == result.Pid);
+            Expect(child is { State: State.Doomed } && Matches(child, selector),
+                $"wait4({selector}) gave {result}; expected one of {string.Join(", ", _children.Where(c => c.State == State.Doomed && Matches(c, selector)))}");
+            Expect(result.Status == child!.Status, $"wait4({selector}) reported {result.Status} for {child.Pid}, expected {child.Status}");
+            Expect(_reported.Add(child.Pid), $"{child.Pid} was reported twice");
+            child.State = State.Reaped;
+        }
+
+        private static bool Matches(Child child, int selector) => selector switch
+        {
+            > 0 => child.Pid == selector,
+            -1 => true,
+            0 => child.Pgid == 1,
+            _ => child.Pgid == -selector,
+        };
+
+        /// <summary>A group exists while a process not yet reaped is in it (init leads group 1).</summary>
+        private bool GroupExists(int pgid) => pgid == 1 || _children.Any(c => c.State != State.Reaped && c.Pgid == pgid);
+
+        private Child? Pick(int index) => _children.Count == 0 ? null : _children[index % _children.Count];
+
+        private async Task ExpectOk(Func<Task> call, string what)
+        {
+            var error = await ErrnoOf(call);
+            Expect(error == Errno.None, $"{what} failed with {error}");
+        }
+
+        private void Expect(bool holds, string message)
+        {
+            if (!holds) throw new ModelMismatch($"{_step}: {message}; model: {string.Join(", ", _children)}");
+        }
+    }
+
+    private static async Task<Errno> ErrnoOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return Errno.None;
+        }
+        catch (PosixException e)
+        {
+            return e.Errno;
+        }
+    }
+
+    private enum State { Alive, Doomed, Reaped }
+
+    private enum Selector { Pid, Any, OwnGroup, Group, NoSuchGroup }
+
+    private sealed class Child(int pid, int gate)
+    {
+        public int Pid { get; } = pid;
+
+        /// <summary>The write end of the pipe the child reads its exit code from.</summary>
+        public int Gate { get; } = gate;
+
+        public State State { get; set; } = State.Alive;
+
+        public int Pgid { get; set; } = 1;
+
+        public WaitStatus Status { get; private set; }
+
+        public void Doom(WaitStatus status)
+        {
+            State = State.Doomed;
+            Status = status;
+        }
+
+        public override string ToString() => $"{Pid}:{State}{(State == State.Alive ? "" : $"({Status})")}@{Pgid}";
+    }
+
+    private sealed class ModelMismatch(string message) : Exception(message);
+
+    private abstract record Op;
+
+    private sealed record ForkOp : Op
+    {
+        public override string ToString() => "fork";
+    }
+
+    private sealed record ExitOp(int Child, byte Code) : Op
+    {
+        public override string ToString() => $"exit(#{Child}, {Code})";
+    }
+
+    private sealed record KillOp(int Child, Signal Signal) : Op
+    {
+        public override string ToString() => $"kill(#{Child}, {Signal})";
+    }
+
+    private sealed record KillGroupOp(int Child, Signal Signal) : Op
+    {
+        public override string ToString() => $"kill(-group of #{Child}, {Signal})";
+    }
+
+    /// <summary>Target -1: the child's own group; -2: init's group; otherwise the group of that child.</summary>
+    private sealed record SetPgidOp(int Child, int Target) : Op
+    {
+        public override string ToString() => $"setpgid(#{Child}, {Target switch { -1 => "own", -2 => "init's", _ => $"group of #{Target}" }})";
+    }
+
+    private sealed record WaitOp(Selector Selector, int Child, bool NoHang) : Op
+    {
+        public override string ToString() => $"wait4({Selector}{(Selector is Selector.Pid or Selector.Group ? $" #{Child}" : "")}{(NoHang ? ", WNOHANG" : "")})";
+    }
+}
