@@ -1,3 +1,4 @@
+using Fork.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace Fork.Actors;
@@ -18,5 +19,5 @@ internal static partial class Log
     public static partial void Line(ILogger logger, string label, string text);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "process {Pid} ended: {Status}")]
-    public static partial void Ended(ILogger logger, int pid, string status);
+    public static partial void Ended(ILogger logger, int pid, WaitStatus status);
 }

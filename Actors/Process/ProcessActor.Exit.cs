@@ -24,7 +24,7 @@ internal sealed partial class ProcessActor
         _pendingForks.Clear();
         _logSession?.Service.Tell(new SessionClose(_logSession.SessionId));
         ForkMetrics.Exits.Add(1);
-        Log.Ended(_log, Pid, status.ToString());
+        Log.Ended(_log, Pid, status);
         Stash.UnstashAll();
         if (_setup.IsInit)
         {
