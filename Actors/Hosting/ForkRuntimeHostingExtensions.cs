@@ -66,8 +66,7 @@ public static class ForkRuntimeHostingExtensions
             var problems = new List<string>();
             if (!_programs.TryGet(options.Program, out _))
                 problems.Add($"{ForkHostOptions.Section}:Program names no built-in program (was \"{options.Program}\"; known: {string.Join(", ", _programs.Names)}).");
-            if (!options.Cwd.StartsWith('/'))
-                problems.Add($"{ForkHostOptions.Section}:Cwd must be an absolute path (was \"{options.Cwd}\").");
+            problems.AddRange(options.ToProcessOptions().Validate().Select(p => $"{ForkHostOptions.Section}:{p}"));
             return problems.Count > 0 ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
         }
     }

@@ -56,6 +56,13 @@ internal sealed partial class Core : TracedActor
         _init.Tell(new QuotaTransfer(new Quota(_options.InitRamQuota, (int)_options.InitCapQuota)));
     }
 
+    /// <summary>A failure of the core ends its namespace: init is not started again.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _setup.Done.TrySetException(reason);
+        Context.Stop(Self);
+    }
+
     protected override void PostStop()
     {
         foreach (var timer in _timers.Values) timer.Dispose();

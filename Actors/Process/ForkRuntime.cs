@@ -42,7 +42,8 @@ public sealed class ForkRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(init);
         var image = options ?? new ProcessOptions();
-        if (!image.Cwd.StartsWith('/')) throw new ArgumentException($"Cwd must be an absolute path (was \"{image.Cwd}\").", nameof(options));
+        var problems = image.Validate();
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         var done = new TaskCompletionSource<WaitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done);
         var core = System.ActorOf(Core.Props(setup), $"namespace-{Interlocked.Increment(ref _namespaces)}");

@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "process {Pid}: an exception escaped its program")]
     public static partial void Unhandled(ILogger logger, int pid, Exception exception);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "process {Pid} failed inside the runtime and was ended")]
+    public static partial void Failed(ILogger logger, int pid, Exception exception);
+
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "[{Label}] {Text}")]
     public static partial void Line(ILogger logger, string label, string text);
 

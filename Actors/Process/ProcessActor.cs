@@ -54,6 +54,13 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _policy.Tell(new SessionRequest(Services.Rom, "config", Quota.Zero));
     }
 
+    /// <summary>A failure inside the runtime ends the process (its policy sees it vanish: SIGKILL); it is never rebooted.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        Log.Failed(_log, Pid, reason);
+        Context.Stop(Self);
+    }
+
     protected override void PostStop()
     {
         _killed.Cancel();

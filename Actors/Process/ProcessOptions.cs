@@ -20,4 +20,29 @@ public sealed record ProcessOptions
         this with { Environment = new Dictionary<string, string>(Environment) { [key] = value } };
 
     internal IReadOnlyList<string> LoadedObjects => [Binary, .. Libraries];
+
+    /// <summary>Every problem of this image, each as a sentence naming the option.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (LoadedObjects.Any(string.IsNullOrWhiteSpace)) problems.Add("Binary and Libraries must name every object (an empty name was given).");
+        else if (LoadedObjects.Distinct(StringComparer.Ordinal).Count() != LoadedObjects.Count) problems.Add("Binary and Libraries must name each object once.");
+        else
+        {
+            try
+            {
+                MemoryLayout.RwSegments(LoadedObjects);
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        if (string.IsNullOrEmpty(Cwd) || !Cwd.StartsWith('/')) problems.Add($"Cwd must be an absolute path (was \"{Cwd}\").");
+        if (Args.Any(a => a is null)) problems.Add("Args cannot contain null.");
+        if (Environment.Any(e => string.IsNullOrEmpty(e.Key) || e.Key.Contains('=') || e.Value is null))
+            problems.Add("Environment keys must be non-empty without '=', and values non-null.");
+        return problems;
+    }
 }

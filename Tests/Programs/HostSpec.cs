@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Fork.Actors;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace Fork.Tests;
+
+/// <summary>The generic host as a user starts it: runs test-fork, or stops at once on a bad configuration.</summary>
+public sealed class HostSpec
+{
+    [Fact]
+    public async Task The_host_runs_test_fork_and_exits_with_inits_exit_code_0()
+    {
+        var (exit, output, _) = await RunHost("--Logging:LogLevel:Fork.Trace=Information");
+        Assert.Equal(0, exit);
+        Assert.Contains("[init] --- parent done ---", output);
+        Assert.Contains("[init -> 2 -> 3] pid 3: grand child says hello", output);
+    }
+
+    [Fact]
+    public async Task The_host_traces_the_fork_protocol_at_debug()
+    {
+        var (exit, output, _) = await RunHost();
+        Assert.Equal(0, exit);
+        foreach (var actor in new[] { "ForkedChild.", "CloneService.", "LocalRomService.", "ParentService." })
+            Assert.Contains(actor, output);
+    }
+
+    [Theory]
+    [InlineData("--Fork:ForkRamQuota=abc", "Fork:ForkRamQuota")]
+    [InlineData("--Fork:Program=nope", "Fork:Program")]
+    [InlineData("--Fork:CloneBufferSize=1000", "Fork:CloneBufferSize")]
+    [InlineData("--Fork:Cwd=relative", "Fork:Cwd")]
+    public async Task A_bad_setting_stops_the_host_with_one_sentence_naming_it_and_exit_code_2(string argument, string key)
+    {
+        var (exit, output, errors) = await RunHost(argument);
+        Assert.Equal(2, exit);
+        var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(key, line);
+        Assert.DoesNotContain("   at ", output + errors);
+    }
+
+    [Fact]
+    public void Configuration_problems_are_sentences_naming_their_keys()
+    {
+        var section = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fork:PidMax"] = "1", ["Fork:ForkCapQuota"] = "1" })
+            .Build()
+            .GetSection(ForkHostOptions.Section);
+        var problems = ForkRuntimeHostingExtensions.Problems(section);
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("Fork:PidMax", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Fork:ForkCapQuota", StringComparison.Ordinal));
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunHost(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fork.Host.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var host = Process.Start(start)!;
+        var output = host.StandardOutput.ReadToEndAsync();
+        var errors = host.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await host.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            host.Kill(entireProcessTree: true);
+            throw new TimeoutException("the host did not end within 60 s");
+        }
+
+        return (host.ExitCode, await output, await errors);
+    }
+}
