@@ -17,12 +17,12 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     [Fact]
     public Task Open_with_Create_makes_a_file_and_without_Create_a_missing_file_is_ENOENT() => RunToSuccess(async libc =>
     {
-        Assert.Equal(Errno.ENOENT, await ErrnoOf(() => libc.OpenAsync("/missing", OpenFlags.ReadOnly)));
+        Assert.Equal(Errno.ENOENT, await PosixHelpers.ErrnoOf(() => libc.OpenAsync("/missing", OpenFlags.ReadOnly)));
         var fd = await libc.OpenAsync("/made", OpenFlags.ReadWrite | OpenFlags.Create);
         await libc.WriteAsync(fd, "made"u8.ToArray());
         await libc.CloseAsync(fd);
         var again = await libc.OpenAsync("/made", OpenFlags.ReadOnly);
-        Assert.Equal("made", await ReadToEnd(libc, again));
+        Assert.Equal("made", await libc.ReadToEnd(again));
         return 0;
     });
 
@@ -34,7 +34,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         Assert.Equal(0, await libc.SeekAsync(fd, 0, SeekOrigin.End));
         await libc.WriteAsync(fd, "new"u8.ToArray());
         await libc.SeekAsync(fd, 0, SeekOrigin.Begin);
-        Assert.Equal("new", await ReadToEnd(libc, fd));
+        Assert.Equal("new", await libc.ReadToEnd(fd));
         return 0;
     });
 
@@ -50,7 +50,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         await libc.SeekAsync(fd, 1, SeekOrigin.Begin);
         await libc.WriteAsync(fd, "three"u8.ToArray());
         await libc.SeekAsync(fd, 0, SeekOrigin.Begin);
-        Assert.Equal("one;two;three", await ReadToEnd(libc, fd));
+        Assert.Equal("one;two;three", await libc.ReadToEnd(fd));
         return 0;
     });
 
@@ -60,12 +60,12 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     {
         var fd = await libc.OpenAsync("/f", OpenFlags.ReadWrite | OpenFlags.Create);
         await libc.CloseAsync(fd);
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.CloseAsync(fd)));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.ReadAsync(fd, new byte[1])));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.WriteAsync(fd, new byte[1])));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.SeekAsync(fd, 0, SeekOrigin.Begin)));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.ReadAsync(57, new byte[1])));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.CloseAsync(-1)));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.CloseAsync(fd)));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.ReadAsync(fd, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.WriteAsync(fd, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.SeekAsync(fd, 0, SeekOrigin.Begin)));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.ReadAsync(57, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.CloseAsync(-1)));
         return 0;
     });
 
@@ -75,11 +75,11 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         await WriteFile(libc, "/rw", "x");
         var readOnly = await libc.OpenAsync("/rw", OpenFlags.ReadOnly);
         var writeOnly = await libc.OpenAsync("/rw", OpenFlags.WriteOnly);
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.WriteAsync(readOnly, new byte[1])));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.ReadAsync(writeOnly, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.WriteAsync(readOnly, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.ReadAsync(writeOnly, new byte[1])));
         var (read, write) = await libc.PipeAsync();
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.WriteAsync(read, new byte[1])));
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.ReadAsync(write, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.WriteAsync(read, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.ReadAsync(write, new byte[1])));
         return 0;
     });
 
@@ -90,12 +90,12 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         Assert.Equal("/home/user", libc.Cwd);
         await WriteFile(libc, "notes", "relative");
         var absolute = await libc.OpenAsync("/home/user/notes", OpenFlags.ReadOnly);
-        Assert.Equal("relative", await ReadToEnd(libc, absolute));
+        Assert.Equal("relative", await libc.ReadToEnd(absolute));
         libc.ChDir("../other");
         Assert.Equal("/home/other", libc.Cwd);
         var up = await libc.OpenAsync("../user/./notes", OpenFlags.ReadOnly);
-        Assert.Equal("relative", await ReadToEnd(libc, up));
-        Assert.Equal(Errno.ENOENT, await ErrnoOf(() => libc.OpenAsync("notes", OpenFlags.ReadOnly)));
+        Assert.Equal("relative", await libc.ReadToEnd(up));
+        Assert.Equal(Errno.ENOENT, await PosixHelpers.ErrnoOf(() => libc.OpenAsync("notes", OpenFlags.ReadOnly)));
         return 0;
     });
 
@@ -123,12 +123,12 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         Assert.Equal(4, await libc.SeekAsync(fd, 4, SeekOrigin.Begin));
         Assert.Equal(6, await libc.SeekAsync(fd, 2, SeekOrigin.Current));
         Assert.Equal(7, await libc.SeekAsync(fd, -3, SeekOrigin.End));
-        Assert.Equal("789", await ReadToEnd(libc, fd));
-        Assert.Equal(Errno.EINVAL, await ErrnoOf(() => libc.SeekAsync(fd, -1, SeekOrigin.Begin)));
+        Assert.Equal("789", await libc.ReadToEnd(fd));
+        Assert.Equal(Errno.EINVAL, await PosixHelpers.ErrnoOf(() => libc.SeekAsync(fd, -1, SeekOrigin.Begin)));
         // gVisor test/syscalls/linux/pipe.cc, PipeTest.Seek
         var (read, write) = await libc.PipeAsync();
-        Assert.Equal(Errno.ESPIPE, await ErrnoOf(() => libc.SeekAsync(read, 0, SeekOrigin.Begin)));
-        Assert.Equal(Errno.ESPIPE, await ErrnoOf(() => libc.SeekAsync(write, 0, SeekOrigin.Current)));
+        Assert.Equal(Errno.ESPIPE, await PosixHelpers.ErrnoOf(() => libc.SeekAsync(read, 0, SeekOrigin.Begin)));
+        Assert.Equal(Errno.ESPIPE, await PosixHelpers.ErrnoOf(() => libc.SeekAsync(write, 0, SeekOrigin.Current)));
         return 0;
     });
 
@@ -146,7 +146,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
             return await child.ReadAsync(fd, one) == 1 ? one[0] : 1;
         });
         Assert.Equal(WaitStatus.FromExit('K'), (await libc.Wait4Async(reader)).Status);
-        Assert.Equal("L", await ReadExactly(libc, fd, 1));
+        Assert.Equal("L", await libc.ReadExactly(fd, 1));
         return 0;
     });
 
@@ -170,7 +170,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         Assert.Equal(0, await libc.SeekAsync(fd, 0, SeekOrigin.Begin));
         await libc.WriteAsync(gateWrite, new byte[] { 1 });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
-        Assert.Equal("parent;child;", await ReadToEnd(libc, fd));
+        Assert.Equal("parent;child;", await libc.ReadToEnd(fd));
         return 0;
     });
 
@@ -183,10 +183,10 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         var closer = await libc.ForkAsync(async self =>
         {
             await self.CloseAsync(fd);
-            return await ErrnoOf(() => self.ReadAsync(fd, new byte[1])) == Errno.EBADF ? 0 : 1;
+            return await PosixHelpers.ErrnoOf(() => self.ReadAsync(fd, new byte[1])) == Errno.EBADF ? 0 : 1;
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(closer)).Status);
-        Assert.Equal("01", await ReadExactly(libc, fd, 2));
+        Assert.Equal("01", await libc.ReadExactly(fd, 2));
 
         var keeper = await libc.ForkAsync(async self =>
         {
@@ -211,9 +211,9 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         });
         var childFd = (await libc.Wait4Async(child)).Status.ExitCode;
         Assert.Equal(3, childFd);
-        Assert.Equal(Errno.EBADF, await ErrnoOf(() => libc.ReadAsync(childFd, new byte[1])));
+        Assert.Equal(Errno.EBADF, await PosixHelpers.ErrnoOf(() => libc.ReadAsync(childFd, new byte[1])));
         var fd = await libc.OpenAsync("/child-only", OpenFlags.ReadOnly);
-        Assert.Equal("mine", await ReadToEnd(libc, fd));
+        Assert.Equal("mine", await libc.ReadToEnd(fd));
         return 0;
     });
 
@@ -243,7 +243,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         var (read, write) = await libc.PipeAsync();
         await libc.WriteAsync(write, "ab"u8.ToArray());
         await libc.CloseAsync(write);
-        Assert.Equal("ab", await ReadExactly(libc, read, 2));
+        Assert.Equal("ab", await libc.ReadExactly(read, 2));
         Assert.Equal(0, await libc.ReadAsync(read, new byte[8]));
         Assert.Equal(0, await libc.ReadAsync(read, new byte[8]));
         return 0;
@@ -274,7 +274,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
             return 3;
         });
         await libc.CloseAsync(write);
-        Assert.Equal("bye", await ReadToEnd(libc, read));
+        Assert.Equal("bye", await libc.ReadToEnd(read));
         Assert.Equal(WaitStatus.FromExit(3), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -315,7 +315,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         await libc.KillAsync(child, Signal.SIGTERM);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGTERM, false), (await libc.Wait4Async(child)).Status);
         await libc.WriteAsync(write, "x"u8.ToArray());
-        Assert.Equal("x", await ReadExactly(libc, read, 1));
+        Assert.Equal("x", await libc.ReadExactly(read, 1));
         return 0;
     });
 
@@ -328,7 +328,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         {
             var (read, write) = await self.PipeAsync();
             await self.CloseAsync(read);
-            errno = await ErrnoOf(() => self.WriteAsync(write, "lost"u8.ToArray()));
+            errno = await PosixHelpers.ErrnoOf(() => self.WriteAsync(write, "lost"u8.ToArray()));
             await self.GetPpidAsync();
             return 100;
         });
@@ -372,7 +372,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
             await self.CloseAsync(read);
             await self.Wait4Async(reader);
             // The reader has exited: its copy of the read end is closed too.
-            if (await ErrnoOf(() => self.WriteAsync(write, "lost"u8.ToArray())) != Errno.EPIPE) return 1;
+            if (await PosixHelpers.ErrnoOf(() => self.WriteAsync(write, "lost"u8.ToArray())) != Errno.EPIPE) return 1;
             await self.GetPpidAsync();
             return caught.Count == 1 ? 0 : 2;
         });
@@ -395,13 +395,13 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
             {
                 await g.CloseAsync(secondWrite);
                 await g.CloseAsync(first);
-                var text = await ReadToEnd(g, second);
+                var text = await g.ReadToEnd(second);
                 await g.WriteAsync(resultWrite, Encoding.UTF8.GetBytes(new string(text.Reverse().ToArray())));
                 return 0;
             });
             await self.CloseAsync(second);
             await self.CloseAsync(resultWrite);
-            var upper = (await ReadToEnd(self, first)).ToUpperInvariant();
+            var upper = (await self.ReadToEnd(first)).ToUpperInvariant();
             await self.WriteAsync(secondWrite, Encoding.UTF8.GetBytes(upper));
             await self.CloseAsync(secondWrite);
             return (await self.Wait4Async(grandchild)).Status.ExitCode;
@@ -411,7 +411,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         await libc.WriteAsync(firstWrite, "hello, "u8.ToArray());
         await libc.WriteAsync(firstWrite, "pipe"u8.ToArray());
         await libc.CloseAsync(firstWrite);
-        Assert.Equal("EPIP ,OLLEH", await ReadToEnd(libc, result));
+        Assert.Equal("EPIP ,OLLEH", await libc.ReadToEnd(result));
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -458,7 +458,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         var fd = await libc.OpenAsync("/work/out", OpenFlags.ReadOnly);
-        Assert.Equal("from child", await ReadToEnd(libc, fd));
+        Assert.Equal("from child", await libc.ReadToEnd(fd));
         return 0;
     }, new ProcessOptions { Cwd = "/" });
 
@@ -467,41 +467,5 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         var fd = await libc.OpenAsync(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Truncate);
         await libc.WriteAsync(fd, Encoding.UTF8.GetBytes(text));
         await libc.CloseAsync(fd);
-    }
-
-    private static async Task<string> ReadToEnd(Libc libc, int fd)
-    {
-        var text = new List<byte>();
-        var buffer = new byte[64];
-        int count;
-        while ((count = await libc.ReadAsync(fd, buffer)) > 0) text.AddRange(buffer.AsSpan(0, count));
-        return Encoding.UTF8.GetString(text.ToArray());
-    }
-
-    private static async Task<string> ReadExactly(Libc libc, int fd, int count)
-    {
-        var buffer = new byte[count];
-        var filled = 0;
-        while (filled < count)
-        {
-            var read = await libc.ReadAsync(fd, buffer.AsMemory(filled));
-            Assert.True(read > 0, $"end of file after {filled} of {count} bytes");
-            filled += read;
-        }
-
-        return Encoding.UTF8.GetString(buffer);
-    }
-
-    private static async Task<Errno> ErrnoOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return Errno.None;
-        }
-        catch (PosixException e)
-        {
-            return e.Errno;
-        }
     }
 }

@@ -85,14 +85,10 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
     public Task Child_writes_after_fork_are_invisible_to_the_parent() => RunToSuccess(async libc =>
     {
         var (rw, heap, stack) = Places(libc);
-        libc.Memory.Write(rw, "parent"u8);
-        libc.Memory.Write(heap, "parent"u8);
-        libc.Memory.Write(stack, "parent"u8);
+        WriteAt(libc, "parent"u8, rw, heap, stack);
         var child = await libc.ForkAsync(c =>
         {
-            c.Memory.Write(rw, "child!"u8);
-            c.Memory.Write(heap, "child!"u8);
-            c.Memory.Write(stack, "child!"u8);
+            WriteAt(c, "child!"u8, rw, heap, stack);
             return Task.FromResult(ReadText(c, rw, 6) == "child!" && ReadText(c, heap, 6) == "child!" ? 0 : 1);
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
@@ -107,17 +103,15 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
     public Task Parent_writes_after_fork_are_invisible_to_the_child() => RunToSuccess(async libc =>
     {
         var (rw, heap, _) = Places(libc);
-        libc.Memory.Write(rw, "before"u8);
-        libc.Memory.Write(heap, "before"u8);
+        WriteAt(libc, "before"u8, rw, heap);
         var (gate, open) = await libc.PipeAsync();
         var child = await libc.ForkAsync(async c =>
         {
-            await Await(c, gate);
+            await c.Await(gate);
             return ReadText(c, rw, 6) == "before" && ReadText(c, heap, 6) == "before" ? 0 : 1;
         });
-        libc.Memory.Write(rw, "after!"u8);
-        libc.Memory.Write(heap, "after!"u8);
-        await Release(libc, open);
+        WriteAt(libc, "after!"u8, rw, heap);
+        await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         Assert.Equal("after!", ReadText(libc, rw, 6));
         return 0;
@@ -163,13 +157,13 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var (gate, open) = await libc.PipeAsync();
         var child = await libc.ForkAsync(async c =>
         {
-            await Await(c, gate);
+            await c.Await(gate);
             return c.Environment["WIZARD"] == "gandalf" && !c.Environment.ContainsKey("PARENT") && c.Cwd == "/home" ? 0 : 1;
         });
         libc.Environment["WIZARD"] = "radagast";
         libc.Environment["PARENT"] = "only";
         libc.ChDir("/var");
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         return 0;
     }, new ProcessOptions { Cwd = "/home" }.WithEnvironment("WIZARD", "gandalf"));
@@ -194,13 +188,13 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var (gate, open) = await libc.PipeAsync();
         var child = await libc.ForkAsync(async c =>
         {
-            await Await(c, gate);
+            await c.Await(gate);
             if (await ReadText(c, fd, 4) != "bbbb") return 1;
             await c.SeekAsync(fd, 1, SeekOrigin.Current);
             return 0;
         });
         Assert.Equal("aaaa", await ReadText(libc, fd, 4));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         Assert.Equal(9, await libc.SeekAsync(fd, 0, SeekOrigin.Current));
         return 0;
@@ -241,14 +235,14 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
             var (gate, open) = await libc.PipeAsync();
             var child = await libc.ForkAsync(async c =>
             {
-                await Release(c, readyOpen);
-                await Await(c, gate);
+                await c.Release(readyOpen);
+                await c.Await(gate);
                 await c.GetPpidAsync();
                 return Volatile.Read(ref handled) == 1 ? 0 : 1;
             });
-            await Await(libc, ready);
+            await libc.Await(ready);
             await libc.KillAsync(child, Signal.SIGUSR1);
-            await Release(libc, open);
+            await libc.Release(open);
             Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
             return 0;
         });
@@ -412,6 +406,11 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
     private static (ulong Rw, ulong Heap, ulong Stack) Places(Libc libc) =>
         (libc.Memory.RwSegment("binary").At + 128, libc.Memory.Malloc(3 * 4096) + 4090, libc.Memory.Stack.At + 100);
 
+    private static void WriteAt(Libc libc, ReadOnlySpan<byte> text, params ulong[] addresses)
+    {
+        foreach (var address in addresses) libc.Memory.Write(address, text);
+    }
+
     private static string ReadText(Libc libc, ulong address, int length)
     {
         var bytes = new byte[length];
@@ -433,10 +432,6 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
         await libc.SeekAsync(fd, 0, SeekOrigin.Begin);
         return fd;
     }
-
-    private static async Task Release(Libc libc, int writeFd) => Assert.Equal(1, await libc.WriteAsync(writeFd, new byte[] { 1 }));
-
-    private static async Task Await(Libc libc, int readFd) => Assert.Equal(1, await libc.ReadAsync(readFd, new byte[1]));
 }
 
 /// <summary>fork against quota: with room for a few forks only, a fork bomb is refused with EAGAIN and never hangs.</summary>

@@ -1,4 +1,3 @@
-using Fork.Actors;
 using Fork.Messages;
 using Xunit;
 using Xunit.Abstractions;
@@ -28,7 +27,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [InlineData(Signal.SIGPWR)]
     public Task Default_action_terminates_without_core(Signal signal) => RunToSuccess(async libc =>
     {
-        var (child, _) = await ForkBlocked(libc, 0);
+        var (child, _) = await libc.ForkGated(0);
         await libc.KillAsync(child, signal);
         var status = (await libc.Wait4Async(child)).Status;
         Assert.True(status.Signaled, $"{status}");
@@ -52,7 +51,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [InlineData(Signal.SIGXFSZ)]
     public Task Default_action_terminates_with_the_core_flag(Signal signal) => RunToSuccess(async libc =>
     {
-        var (child, _) = await ForkBlocked(libc, 0);
+        var (child, _) = await libc.ForkGated(0);
         await libc.KillAsync(child, signal);
         var status = (await libc.Wait4Async(child)).Status;
         Assert.True(status.Signaled, $"{status}");
@@ -73,12 +72,12 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var (gate, open) = await libc.PipeAsync();
         var child = await libc.ForkAsync(async c =>
         {
-            await Await(c, gate);
+            await c.Await(gate);
             await c.GetPpidAsync();
             return 7;
         });
         await libc.KillAsync(child, signal);
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(7), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -91,7 +90,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [InlineData(Signal.SIGTTOU)]
     public Task Default_action_stops_and_SIGCONT_continues(Signal signal) => RunToSuccess(async libc =>
     {
-        var (child, open) = await ForkBlocked(libc, 3);
+        var (child, open) = await libc.ForkGated(3);
         await libc.KillAsync(child, signal);
         var stopped = await libc.Wait4Async(child, WaitOptions.WUNTRACED);
         Assert.Equal(child, stopped.Pid);
@@ -99,7 +98,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         Assert.Equal(signal, stopped.Status.StopSignal);
         await libc.KillAsync(child, Signal.SIGCONT);
         Assert.Equal(WaitStatus.ContinuedStatus, (await libc.Wait4Async(child, WaitOptions.WCONTINUED)).Status);
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(3), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -134,11 +133,11 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
             {
             }
 
-            await Release(c, readyOpen);
+            await c.Release(readyOpen);
             await c.ReadAsync(gate, new byte[1]);
             return 0;
         });
-        await Await(libc, ready);
+        await libc.Await(ready);
         await libc.KillAsync(child, Signal.SIGKILL);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGKILL, false), (await libc.Wait4Async(child)).Status);
         return 0;
@@ -170,15 +169,15 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         {
             var handled = 0;
             c.SetSignalHandler(Signal.SIGUSR1, _ => handled++);
-            await Release(c, readyOpen);
-            await Await(c, gate);
+            await c.Release(readyOpen);
+            await c.Await(gate);
             await c.GetPpidAsync();
             await c.WriteAsync(logOpen, new[] { (byte)handled });
             return handled;
         });
-        await Await(libc, ready);
+        await libc.Await(ready);
         await libc.KillAsync(child, Signal.SIGUSR1);
-        await Release(libc, open);
+        await libc.Release(open);
         var handledInChild = new byte[1];
         Assert.Equal(1, await libc.ReadAsync(log, handledInChild));
         Assert.Equal(1, handledInChild[0]);
@@ -196,11 +195,11 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         {
             c.SetSignalHandler(Signal.SIGUSR1, _ => { });
             c.SetSignalHandler(Signal.SIGUSR1, null);
-            await Release(c, readyOpen);
+            await c.Release(readyOpen);
             await c.ReadAsync(gate, new byte[1]);
             return 0;
         });
-        await Await(libc, ready);
+        await libc.Await(ready);
         await libc.KillAsync(child, Signal.SIGUSR1);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGUSR1, false), (await libc.Wait4Async(child)).Status);
         return 0;
@@ -213,14 +212,14 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var initCaught = 0;
         await RunToSuccess(async libc =>
         {
-            var (member, _) = await ForkBlocked(libc, 0);
-            var (outsider, releaseOutsider) = await ForkBlocked(libc, 5);
+            var (member, _) = await libc.ForkGated(0);
+            var (outsider, releaseOutsider) = await libc.ForkGated(5);
             await libc.SetPgidAsync(outsider, outsider);
             libc.SetSignalHandler(Signal.SIGUSR1, _ => initCaught++);
             await libc.KillAsync(0, Signal.SIGUSR1);
             Assert.Equal(WaitStatus.FromSignal(Signal.SIGUSR1, false), (await libc.Wait4Async(member)).Status);
             await libc.KillAsync(outsider, 0);
-            await Release(libc, releaseOutsider);
+            await libc.Release(releaseOutsider);
             Assert.Equal(WaitStatus.FromExit(5), (await libc.Wait4Async(outsider)).Status);
             return 0;
         });
@@ -239,14 +238,12 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
             var parent = await libc.ForkAsync(async a =>
             {
                 var grandchild = await a.ForkAsync(async g => await g.ReadAsync(gate, new byte[1]));
-                await a.WriteAsync(reportOpen, BitConverter.GetBytes(grandchild));
+                await a.WriteInts(reportOpen, grandchild);
                 return await a.ReadAsync(gate, new byte[1]);
             });
-            var (leader, _) = await ForkBlocked(libc, 0);
+            var (leader, _) = await libc.ForkGated(0);
             await libc.SetPgidAsync(leader, leader);
-            var pid = new byte[4];
-            Assert.Equal(4, await libc.ReadAsync(report, pid));
-            var grandchild = BitConverter.ToInt32(pid);
+            var grandchild = await libc.ReadInt(report);
             // Installed after the forks, so that the children keep the default action.
             libc.SetSignalHandler(Signal.SIGTERM, _ => initCaught++);
             await libc.KillAsync(-1, Signal.SIGTERM);
@@ -268,16 +265,16 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Kill_of_a_negative_pid_signals_that_group_only() => RunToSuccess(async libc =>
     {
-        var (leader, _) = await ForkBlocked(libc, 0);
+        var (leader, _) = await libc.ForkGated(0);
         await libc.SetPgidAsync(leader, leader);
-        var (member, _) = await ForkBlocked(libc, 0);
+        var (member, _) = await libc.ForkGated(0);
         await libc.SetPgidAsync(member, leader);
-        var (outsider, releaseOutsider) = await ForkBlocked(libc, 5);
+        var (outsider, releaseOutsider) = await libc.ForkGated(5);
         await libc.KillAsync(-leader, Signal.SIGKILL);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGKILL, false), (await libc.Wait4Async(leader)).Status);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGKILL, false), (await libc.Wait4Async(member)).Status);
         await libc.KillAsync(outsider, 0);
-        await Release(libc, releaseOutsider);
+        await libc.Release(releaseOutsider);
         Assert.Equal(WaitStatus.FromExit(5), (await libc.Wait4Async(outsider)).Status);
         return 0;
     });
@@ -289,9 +286,9 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var exits = 0;
         libc.SetSignalHandler(Signal.SIGCHLD, _ => exits++);
         await libc.KillAsync(libc.Pid, 0);
-        var (child, open) = await ForkBlocked(libc, 4);
+        var (child, open) = await libc.ForkGated(4);
         await libc.KillAsync(child, 0);
-        await Release(libc, open);
+        await libc.Release(open);
         while (exits == 0) await libc.GetPgrpAsync();
         await libc.KillAsync(child, 0);
         Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(child)).Status);
@@ -307,10 +304,10 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [InlineData(2000)]
     public Task An_invalid_signal_number_is_EINVAL(int signal) => RunToSuccess(async libc =>
     {
-        var (child, open) = await ForkBlocked(libc, 6);
+        var (child, open) = await libc.ForkGated(6);
         Assert.Equal(Errno.EINVAL, (await Assert.ThrowsAsync<PosixException>(() => libc.KillAsync(child, (Signal)signal))).Errno);
         Assert.Equal(Errno.EINVAL, (await Assert.ThrowsAsync<PosixException>(() => libc.KillAsync(4_000_000, (Signal)signal))).Errno);
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(6), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -363,14 +360,14 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         {
             var sigchld = 0;
             libc.SetSignalHandler(Signal.SIGCHLD, _ => sigchld++);
-            var (child, open) = await ForkBlocked(libc, 0);
+            var (child, open) = await libc.ForkGated(0);
             await libc.KillAsync(child, Signal.SIGSTOP);
             Assert.True((await libc.Wait4Async(child, WaitOptions.WUNTRACED)).Status.Stopped);
             counts.Add(sigchld);
             await libc.KillAsync(child, Signal.SIGCONT);
             Assert.True((await libc.Wait4Async(child, WaitOptions.WCONTINUED)).Status.Continued);
             counts.Add(sigchld);
-            await Release(libc, open);
+            await libc.Release(open);
             Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
             counts.Add(sigchld);
             return 0;
@@ -394,7 +391,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
                 // Both calls go through the process to the file system in this order: the read is parked there
                 // before the parent can see the ready byte.
                 var read = c.ReadAsync(never, new byte[1]);
-                var ready = Release(c, readyOpen);
+                var ready = c.Release(readyOpen);
                 try
                 {
                     await read;
@@ -408,7 +405,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
                 await ready;
                 return 0;
             });
-            await Await(libc, ready);
+            await libc.Await(ready);
             await libc.KillAsync(child, Signal.SIGKILL);
             Assert.Equal(WaitStatus.FromSignal(Signal.SIGKILL, false), (await libc.Wait4Async(child)).Status);
             return 0;
@@ -430,7 +427,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
             var child = await libc.ForkAsync(async c =>
             {
                 // The ready byte is sent, and the program goes on without a libc call until the test lets it.
-                var ready = Release(c, readyOpen);
+                var ready = c.Release(readyOpen);
                 spin.Wait();
                 try
                 {
@@ -445,7 +442,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
 
                 return 0;
             });
-            await Await(libc, ready);
+            await libc.Await(ready);
             await libc.KillAsync(child, Signal.SIGKILL);
             var waited = await libc.Wait4Async(child);
             spin.Set();
@@ -466,11 +463,11 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var child = await libc.ForkAsync(async c =>
         {
             await c.WriteAsync(outputWriter, "x"u8.ToArray());
-            await Release(c, readyOpen);
+            await c.Release(readyOpen);
             return await c.ReadAsync(never, new byte[1]);
         });
         await libc.CloseAsync(outputWriter);
-        await Await(libc, ready);
+        await libc.Await(ready);
         await libc.KillAsync(child, Signal.SIGKILL);
         var buffer = new byte[4];
         Assert.Equal(1, await libc.ReadAsync(output, buffer));
@@ -492,13 +489,13 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
             var (log, logOpen) = await libc.PipeAsync();
             var child = await libc.ForkAsync(async c =>
             {
-                await Release(c, readyOpen);
+                await c.Release(readyOpen);
                 go.Wait();
                 Volatile.Write(ref attempting, 1);
                 await c.WriteAsync(logOpen, "C"u8.ToArray());
                 return 0;
             });
-            await Await(libc, ready);
+            await libc.Await(ready);
             await libc.KillAsync(child, Signal.SIGSTOP);
             Assert.True((await libc.Wait4Async(child, WaitOptions.WUNTRACED)).Status.Stopped);
             go.Set();
@@ -506,10 +503,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
             for (var i = 0; i < 20; i++) await libc.GetPgrpAsync();
             await libc.WriteAsync(logOpen, "P"u8.ToArray());
             await libc.KillAsync(child, Signal.SIGCONT);
-            var buffer = new byte[2];
-            var read = 0;
-            while (read < 2) read += await libc.ReadAsync(log, buffer.AsMemory(read));
-            order = System.Text.Encoding.ASCII.GetString(buffer);
+            order = await libc.ReadExactly(log, 2);
             Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
             return 0;
         });
@@ -521,7 +515,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Sigkill_ends_a_stopped_process() => RunToSuccess(async libc =>
     {
-        var (child, _) = await ForkBlocked(libc, 0);
+        var (child, _) = await libc.ForkGated(0);
         await libc.KillAsync(child, Signal.SIGSTOP);
         Assert.True((await libc.Wait4Async(child, WaitOptions.WUNTRACED)).Status.Stopped);
         await libc.KillAsync(child, Signal.SIGKILL);
@@ -533,7 +527,7 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task A_signal_sent_to_a_stopped_process_takes_effect_when_it_is_continued() => RunToSuccess(async libc =>
     {
-        var (child, _) = await ForkBlocked(libc, 0);
+        var (child, _) = await libc.ForkGated(0);
         await libc.KillAsync(child, Signal.SIGSTOP);
         Assert.True((await libc.Wait4Async(child, WaitOptions.WUNTRACED)).Status.Stopped);
         await libc.KillAsync(child, Signal.SIGTERM);
@@ -543,20 +537,4 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGTERM, false), (await libc.Wait4Async(child)).Status);
         return 0;
     });
-
-    /// <summary>A child that blocks on a pipe until released, then exits with <paramref name="code"/>.</summary>
-    private static async Task<(int Pid, int Release)> ForkBlocked(Libc libc, int code)
-    {
-        var (gate, open) = await libc.PipeAsync();
-        var pid = await libc.ForkAsync(async c =>
-        {
-            await c.ReadAsync(gate, new byte[1]);
-            return code;
-        });
-        return (pid, open);
-    }
-
-    private static async Task Release(Libc libc, int writeFd) => Assert.Equal(1, await libc.WriteAsync(writeFd, new byte[] { 1 }));
-
-    private static async Task Await(Libc libc, int readFd) => Assert.Equal(1, await libc.ReadAsync(readFd, new byte[1]));
 }

@@ -158,7 +158,7 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
             switch (child.State)
             {
                 case State.Reaped:
-                    Expect(await ErrnoOf(() => libc.KillAsync(child.Pid, op.Signal)) == Errno.ESRCH, $"kill of reaped {child.Pid} is not ESRCH");
+                    Expect(await PosixHelpers.ErrnoOf(() => libc.KillAsync(child.Pid, op.Signal)) == Errno.ESRCH, $"kill of reaped {child.Pid} is not ESRCH");
                     return;
                 case State.Doomed when op.Signal != Signal.SIGCHLD:
                     return;
@@ -174,7 +174,7 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
             var members = _children.Where(c => c.State != State.Reaped && c.Pgid == chosen.Pgid).ToList();
             if (members.Count == 0)
             {
-                Expect(await ErrnoOf(() => libc.KillAsync(-chosen.Pgid, op.Signal)) == Errno.ESRCH, $"kill of empty group {chosen.Pgid} is not ESRCH");
+                Expect(await PosixHelpers.ErrnoOf(() => libc.KillAsync(-chosen.Pgid, op.Signal)) == Errno.ESRCH, $"kill of empty group {chosen.Pgid} is not ESRCH");
                 return;
             }
 
@@ -193,7 +193,7 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
                 -1 => child.Pid,
                 _ => Pick(op.Target)!.Pgid,
             };
-            var error = await ErrnoOf(() => libc.SetPgidAsync(child.Pid, pgid));
+            var error = await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(child.Pid, pgid));
             if (child.State == State.Reaped)
             {
                 Expect(error == Errno.ESRCH, $"setpgid({child.Pid}, {pgid}) of a reaped child gave {error}, not ESRCH");
@@ -260,26 +260,13 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
 
         private async Task ExpectOk(Func<Task> call, string what)
         {
-            var error = await ErrnoOf(call);
+            var error = await PosixHelpers.ErrnoOf(call);
             Expect(error == Errno.None, $"{what} failed with {error}");
         }
 
         private void Expect(bool holds, string message)
         {
             if (!holds) throw new ModelMismatch($"{_step}: {message}; model: {string.Join(", ", _children)}");
-        }
-    }
-
-    private static async Task<Errno> ErrnoOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return Errno.None;
-        }
-        catch (PosixException e)
-        {
-            return e.Errno;
         }
     }
 

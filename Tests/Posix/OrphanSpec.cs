@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Fork.Actors;
 using Fork.Messages;
 using Microsoft.Extensions.Logging;
@@ -23,298 +22,262 @@ public sealed class OrphanSpec : RuntimeSpec
 
     // FreeBSD tests/sys/kern/reaper.c, reaper_wait_child_first (init is the reaper)
     [Fact]
-    public async Task A_running_orphan_is_reparented_to_init_which_reaps_it_after_its_parent()
+    public Task A_running_orphan_is_reparented_to_init_which_reaps_it_after_its_parent() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (read, write) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (read, write) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            await self.CloseAsync(write);
+            await self.ForkAsync(async grandchild =>
             {
-                await self.CloseAsync(write);
-                await self.ForkAsync(async grandchild =>
-                {
-                    if (await grandchild.ReadAsync(read, new byte[1]) != 0) return 102;
-                    return await grandchild.GetPpidAsync() == 1 ? 2 : 103;
-                });
-                return 3;
+                if (await grandchild.ReadAsync(read, new byte[1]) != 0) return 102;
+                return await grandchild.GetPpidAsync() == 1 ? 2 : 103;
             });
-            Assert.Equal(WaitStatus.FromExit(3), (await libc.Wait4Async(child)).Status);
-            await libc.CloseAsync(write);
-            var orphan = await libc.Wait4Async(-1);
-            Assert.True(orphan.Pid > 1 && orphan.Pid != child, $"wait4(-1) returned {orphan}");
-            Assert.Equal(WaitStatus.FromExit(2), orphan.Status);
-            Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-1)).Error);
-            return 0;
+            return 3;
         });
-        await AssertNoActorsLeft();
-    }
+        Assert.Equal(WaitStatus.FromExit(3), (await libc.Wait4Async(child)).Status);
+        await libc.CloseAsync(write);
+        var orphan = await libc.Wait4Async(-1);
+        Assert.True(orphan.Pid > 1 && orphan.Pid != child, $"wait4(-1) returned {orphan}");
+        Assert.Equal(WaitStatus.FromExit(2), orphan.Status);
+        Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-1)).Error);
+        return 0;
+    });
 
     // FreeBSD tests/sys/kern/reaper.c, reaper_wait_grandchild_first
     [Fact]
-    public async Task A_zombie_orphan_is_reaped_by_init_with_the_status_it_had()
+    public Task A_zombie_orphan_is_reaped_by_init_with_the_status_it_had() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
-            {
-                var zombie = false;
-                self.SetSignalHandler(Signal.SIGCHLD, _ => zombie = true);
-                var grandchild = await self.ForkAsync(_ => Task.FromResult(2));
-                // SIGCHLD says the grandchild has ended: it is a zombie of this process now.
-                while (!zombie) await self.GetPpidAsync();
-                await WriteInt(self, reportWrite, grandchild);
-                return 3;
-            });
-            var grandchildPid = await ReadInt(libc, report);
-            Assert.Equal(WaitStatus.FromExit(3), (await libc.Wait4Async(child)).Status);
-            var orphan = await libc.Wait4Async(-1);
-            Assert.Equal((grandchildPid, WaitStatus.FromExit(2)), (orphan.Pid, orphan.Status));
-            Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error);
-            return 0;
+            var zombie = false;
+            self.SetSignalHandler(Signal.SIGCHLD, _ => zombie = true);
+            var grandchild = await self.ForkAsync(_ => Task.FromResult(2));
+            // SIGCHLD says the grandchild has ended: it is a zombie of this process now.
+            while (!zombie) await self.GetPpidAsync();
+            await self.WriteInts(reportWrite, grandchild);
+            return 3;
         });
-        await AssertNoActorsLeft();
-    }
+        var grandchildPid = await libc.ReadInt(report);
+        Assert.Equal(WaitStatus.FromExit(3), (await libc.Wait4Async(child)).Status);
+        var orphan = await libc.Wait4Async(-1);
+        Assert.Equal((grandchildPid, WaitStatus.FromExit(2)), (orphan.Pid, orphan.Status));
+        Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error);
+        return 0;
+    });
 
     // POSIX _exit: the children of the process get init as parent (Linux: before the parent can be reaped).
     [Fact]
-    public async Task An_orphan_is_inits_child_as_soon_as_its_parent_can_be_reaped()
+    public Task An_orphan_is_inits_child_as_soon_as_its_parent_can_be_reaped() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (gate, gateWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (gate, gateWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
-            {
-                await self.ForkAsync(async grandchild => await grandchild.ReadAsync(gate, new byte[1]) == 1 ? 4 : 100);
-                return 0;
-            });
-            Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
-            Assert.Equal(0, (await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Pid);
-            await libc.WriteAsync(gateWrite, new byte[] { 1 });
-            Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(-1)).Status);
+            await self.ForkAsync(async grandchild => await grandchild.ReadAsync(gate, new byte[1]) == 1 ? 4 : 100);
             return 0;
         });
-        await AssertNoActorsLeft();
-    }
+        Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
+        Assert.Equal(0, (await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Pid);
+        await libc.WriteAsync(gateWrite, new byte[] { 1 });
+        Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(-1)).Status);
+        return 0;
+    });
 
     [Fact]
-    public async Task A_grandchild_keeps_running_after_its_parent_is_reaped_and_writes_to_a_pipe_init_reads()
+    public Task A_grandchild_keeps_running_after_its_parent_is_reaped_and_writes_to_a_pipe_init_reads() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var (gate, gateWrite) = await libc.PipeAsync();
+        var (ack, ackWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var (gate, gateWrite) = await libc.PipeAsync();
-            var (ack, ackWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            await self.ForkAsync(async g =>
             {
-                await self.ForkAsync(async g =>
-                {
-                    await g.WriteAsync(reportWrite, Ints(g.Pid, await g.GetPpidAsync()));
-                    await g.WriteAsync(ackWrite, new byte[] { 1 });
-                    if (await g.ReadAsync(gate, new byte[1]) != 1) return 100;
-                    await WaitUntilOrphaned(g);
-                    await g.WriteAsync(reportWrite, "still here"u8.ToArray());
-                    return 5;
-                });
-                return await self.ReadAsync(ack, new byte[1]) == 1 ? 0 : 100;
+                await g.WriteInts(reportWrite, g.Pid, await g.GetPpidAsync());
+                await g.WriteAsync(ackWrite, new byte[] { 1 });
+                if (await g.ReadAsync(gate, new byte[1]) != 1) return 100;
+                await WaitUntilOrphaned(g);
+                await g.WriteAsync(reportWrite, "still here"u8.ToArray());
+                return 5;
             });
-            await libc.CloseAsync(reportWrite);
-            var grandchild = await ReadInt(libc, report);
-            Assert.Equal(child, await ReadInt(libc, report));
-            Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
-
-            await libc.WriteAsync(gateWrite, new byte[] { 1 });
-            Assert.Equal("still here", await ReadToEnd(libc, report));
-            var orphan = await libc.Wait4Async(-1);
-            Assert.Equal((grandchild, WaitStatus.FromExit(5)), (orphan.Pid, orphan.Status));
-            return 0;
+            return await self.ReadAsync(ack, new byte[1]) == 1 ? 0 : 100;
         });
-        await AssertNoActorsLeft();
-    }
+        await libc.CloseAsync(reportWrite);
+        var grandchild = await libc.ReadInt(report);
+        Assert.Equal(child, await libc.ReadInt(report));
+        Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
+
+        await libc.WriteAsync(gateWrite, new byte[] { 1 });
+        Assert.Equal("still here", await libc.ReadToEnd(report));
+        var orphan = await libc.Wait4Async(-1);
+        Assert.Equal((grandchild, WaitStatus.FromExit(5)), (orphan.Pid, orphan.Status));
+        return 0;
+    });
 
     // LTP testcases/kernel/syscalls/waitpid/waitpid06.c (every forked pid comes back from waitpid once), for orphans
     [Fact]
-    public async Task Init_reports_each_orphan_exactly_once_with_its_own_status()
+    public Task Init_reports_each_orphan_exactly_once_with_its_own_status() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var (gate, gateWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var (gate, gateWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            var first = await self.ForkAsync(_ => Task.FromResult(21));
+            var second = await self.ForkAsync(_ => Task.FromResult(22));
+            var third = await self.ForkAsync(async g =>
             {
-                var first = await self.ForkAsync(_ => Task.FromResult(21));
-                var second = await self.ForkAsync(_ => Task.FromResult(22));
-                var third = await self.ForkAsync(async g =>
-                {
-                    await WaitUntilOrphaned(g);
-                    await g.WriteAsync(reportWrite, new byte[] { 1 });
-                    return await g.ReadAsync(gate, new byte[1]) == 1 ? 23 : 100;
-                });
-                await self.WriteAsync(reportWrite, Ints(first, second, third));
-                return 0;
+                await WaitUntilOrphaned(g);
+                await g.WriteAsync(reportWrite, new byte[] { 1 });
+                return await g.ReadAsync(gate, new byte[1]) == 1 ? 23 : 100;
             });
-            var expected = new Dictionary<int, WaitStatus>
-            {
-                [await ReadInt(libc, report)] = WaitStatus.FromExit(21),
-                [await ReadInt(libc, report)] = WaitStatus.FromExit(22),
-                [await ReadInt(libc, report)] = WaitStatus.FromExit(23),
-            };
-            Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
-            // The running orphan is init's now: until it is released, wait4(-1) blocks rather than failing.
-            Assert.Equal(1, await libc.ReadAsync(report, new byte[1]));
-
-            var reported = new Dictionary<int, WaitStatus>();
-            for (var i = 0; i < 3; i++)
-            {
-                if (i == 2) await libc.WriteAsync(gateWrite, new byte[] { 1 });
-                var result = await libc.Wait4Async(-1);
-                Assert.True(reported.TryAdd(result.Pid, result.Status), $"{result} came twice or is an error");
-            }
-
-            Assert.Equal(expected.OrderBy(e => e.Key), reported.OrderBy(e => e.Key));
-            Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-1)).Error);
+            await self.WriteInts(reportWrite, first, second, third);
             return 0;
         });
-        await AssertNoActorsLeft();
-    }
+        var expected = new Dictionary<int, WaitStatus>
+        {
+            [await libc.ReadInt(report)] = WaitStatus.FromExit(21),
+            [await libc.ReadInt(report)] = WaitStatus.FromExit(22),
+            [await libc.ReadInt(report)] = WaitStatus.FromExit(23),
+        };
+        Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
+        // The running orphan is init's now: until it is released, wait4(-1) blocks rather than failing.
+        Assert.Equal(1, await libc.ReadAsync(report, new byte[1]));
+
+        var reported = new Dictionary<int, WaitStatus>();
+        for (var i = 0; i < 3; i++)
+        {
+            if (i == 2) await libc.WriteAsync(gateWrite, new byte[] { 1 });
+            var result = await libc.Wait4Async(-1);
+            Assert.True(reported.TryAdd(result.Pid, result.Status), $"{result} came twice or is an error");
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), reported.OrderBy(e => e.Key));
+        Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-1)).Error);
+        return 0;
+    });
 
     [Fact]
-    public async Task Orphans_of_an_orphan_go_to_init_too()
+    public Task Orphans_of_an_orphan_go_to_init_too() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var (gate, gateWrite) = await libc.PipeAsync();
+        var (childAlive, childAliveWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var (gate, gateWrite) = await libc.PipeAsync();
-            var (childAlive, childAliveWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            var (forked, forkedWrite) = await self.PipeAsync();
+            await self.ForkAsync(async g =>
             {
-                var (forked, forkedWrite) = await self.PipeAsync();
-                await self.ForkAsync(async g =>
+                await g.CloseAsync(childAliveWrite);
+                var greatGrandchild = await g.ForkAsync(async gg =>
                 {
-                    await g.CloseAsync(childAliveWrite);
-                    var greatGrandchild = await g.ForkAsync(async gg =>
-                    {
-                        if (await gg.ReadAsync(gate, new byte[1]) != 1) return 100;
-                        await WaitUntilOrphaned(gg);
-                        await gg.WriteAsync(reportWrite, new byte[] { 1 });
-                        return 6;
-                    });
-                    await g.WriteAsync(reportWrite, Ints(g.Pid, greatGrandchild));
-                    await g.WriteAsync(forkedWrite, new byte[] { 1 });
-                    // EOF once the child, the last holder of the write end, has ended.
-                    if (await g.ReadAsync(childAlive, new byte[1]) != 0) return 101;
-                    await WaitUntilOrphaned(g);
-                    await g.WriteAsync(reportWrite, new byte[] { 1 });
-                    return 4;
+                    if (await gg.ReadAsync(gate, new byte[1]) != 1) return 100;
+                    await WaitUntilOrphaned(gg);
+                    await gg.WriteAsync(reportWrite, new byte[] { 1 });
+                    return 6;
                 });
-                return await self.ReadAsync(forked, new byte[1]) == 1 ? 0 : 100;
+                await g.WriteInts(reportWrite, g.Pid, greatGrandchild);
+                await g.WriteAsync(forkedWrite, new byte[] { 1 });
+                // EOF once the child, the last holder of the write end, has ended.
+                if (await g.ReadAsync(childAlive, new byte[1]) != 0) return 101;
+                await WaitUntilOrphaned(g);
+                await g.WriteAsync(reportWrite, new byte[] { 1 });
+                return 4;
             });
-            await libc.CloseAsync(childAliveWrite);
-            var grandchild = await ReadInt(libc, report);
-            var greatGrandchild = await ReadInt(libc, report);
-            Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
-            Assert.Equal(1, await libc.ReadAsync(report, new byte[1]));
-
-            var first = await libc.Wait4Async(-1);
-            Assert.Equal((grandchild, WaitStatus.FromExit(4)), (first.Pid, first.Status));
-            await libc.WriteAsync(gateWrite, new byte[] { 1 });
-            Assert.Equal(1, await libc.ReadAsync(report, new byte[1]));
-            var second = await libc.Wait4Async(-1);
-            Assert.Equal((greatGrandchild, WaitStatus.FromExit(6)), (second.Pid, second.Status));
-            return 0;
+            return await self.ReadAsync(forked, new byte[1]) == 1 ? 0 : 100;
         });
-        await AssertNoActorsLeft();
-    }
+        await libc.CloseAsync(childAliveWrite);
+        var grandchild = await libc.ReadInt(report);
+        var greatGrandchild = await libc.ReadInt(report);
+        Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
+        Assert.Equal(1, await libc.ReadAsync(report, new byte[1]));
+
+        var first = await libc.Wait4Async(-1);
+        Assert.Equal((grandchild, WaitStatus.FromExit(4)), (first.Pid, first.Status));
+        await libc.WriteAsync(gateWrite, new byte[] { 1 });
+        Assert.Equal(1, await libc.ReadAsync(report, new byte[1]));
+        var second = await libc.Wait4Async(-1);
+        Assert.Equal((greatGrandchild, WaitStatus.FromExit(6)), (second.Pid, second.Status));
+        return 0;
+    });
 
     [Fact]
-    public async Task A_process_can_fork_right_after_its_parent_has_exited()
+    public Task A_process_can_fork_right_after_its_parent_has_exited() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var (childAlive, childAliveWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var (childAlive, childAliveWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            await self.ForkAsync(async g =>
             {
-                await self.ForkAsync(async g =>
-                {
-                    await g.CloseAsync(childAliveWrite);
-                    if (await g.ReadAsync(childAlive, new byte[1]) != 0) return 100;
-                    // The parent has ended; its reparenting to init may still be under way.
-                    var greatGrandchild = await g.ForkAsync(_ => Task.FromResult(6));
-                    var status = (await g.Wait4Async(greatGrandchild)).Status;
-                    await WaitUntilOrphaned(g);
-                    await g.WriteAsync(reportWrite, Ints(status.Raw));
-                    return 4;
-                });
-                return 0;
+                await g.CloseAsync(childAliveWrite);
+                if (await g.ReadAsync(childAlive, new byte[1]) != 0) return 100;
+                // The parent has ended; its reparenting to init may still be under way.
+                var greatGrandchild = await g.ForkAsync(_ => Task.FromResult(6));
+                var status = (await g.Wait4Async(greatGrandchild)).Status;
+                await WaitUntilOrphaned(g);
+                await g.WriteInts(reportWrite, status.Raw);
+                return 4;
             });
-            await libc.CloseAsync(childAliveWrite);
-            Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
-            Assert.Equal(WaitStatus.FromExit(6), new WaitStatus(await ReadInt(libc, report)));
-            Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(-1)).Status);
             return 0;
         });
-        await AssertNoActorsLeft();
-    }
+        await libc.CloseAsync(childAliveWrite);
+        Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
+        Assert.Equal(WaitStatus.FromExit(6), new WaitStatus(await libc.ReadInt(report)));
+        Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(-1)).Status);
+        return 0;
+    });
 
     [Fact]
-    public async Task A_process_can_fork_while_its_parent_is_exiting()
+    public Task A_process_can_fork_while_its_parent_is_exiting() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            await self.ForkAsync(async g =>
             {
-                await self.ForkAsync(async g =>
-                {
-                    var greatGrandchild = await g.ForkAsync(_ => Task.FromResult(6));
-                    var status = (await g.Wait4Async(greatGrandchild)).Status;
-                    await WaitUntilOrphaned(g);
-                    await g.WriteAsync(reportWrite, Ints(status.Raw));
-                    return 4;
-                });
-                return 0;
+                var greatGrandchild = await g.ForkAsync(_ => Task.FromResult(6));
+                var status = (await g.Wait4Async(greatGrandchild)).Status;
+                await WaitUntilOrphaned(g);
+                await g.WriteInts(reportWrite, status.Raw);
+                return 4;
             });
-            Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
-            Assert.Equal(WaitStatus.FromExit(6), new WaitStatus(await ReadInt(libc, report)));
-            Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(-1)).Status);
             return 0;
         });
-        await AssertNoActorsLeft();
-    }
+        Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
+        Assert.Equal(WaitStatus.FromExit(6), new WaitStatus(await libc.ReadInt(report)));
+        Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(-1)).Status);
+        return 0;
+    });
 
     [Fact]
-    public async Task An_orphan_keeps_its_process_group_and_init_can_wait_for_that_group()
+    public Task An_orphan_keeps_its_process_group_and_init_can_wait_for_that_group() => RunToSuccessLeavingNothing(async libc =>
     {
-        await RunToSuccess(async libc =>
+        var (report, reportWrite) = await libc.PipeAsync();
+        var (gate, gateWrite) = await libc.PipeAsync();
+        var (childAlive, childAliveWrite) = await libc.PipeAsync();
+        var child = await libc.ForkAsync(async self =>
         {
-            var (report, reportWrite) = await libc.PipeAsync();
-            var (gate, gateWrite) = await libc.PipeAsync();
-            var (childAlive, childAliveWrite) = await libc.PipeAsync();
-            var child = await libc.ForkAsync(async self =>
+            await self.SetPgidAsync(0, 0);
+            await self.ForkAsync(async g =>
             {
-                await self.SetPgidAsync(0, 0);
-                await self.ForkAsync(async g =>
-                {
-                    await g.CloseAsync(childAliveWrite);
-                    if (await g.ReadAsync(childAlive, new byte[1]) != 0) return 100;
-                    await WaitUntilOrphaned(g);
-                    await g.WriteAsync(reportWrite, Ints(await g.GetPgrpAsync()));
-                    return await g.ReadAsync(gate, new byte[1]) == 1 ? 7 : 101;
-                });
-                return 0;
+                await g.CloseAsync(childAliveWrite);
+                if (await g.ReadAsync(childAlive, new byte[1]) != 0) return 100;
+                await WaitUntilOrphaned(g);
+                await g.WriteInts(reportWrite, await g.GetPgrpAsync());
+                return await g.ReadAsync(gate, new byte[1]) == 1 ? 7 : 101;
             });
-            await libc.CloseAsync(childAliveWrite);
-            Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
-            Assert.Equal(child, await ReadInt(libc, report));
-            Assert.Equal(0, (await libc.Wait4Async(-child, WaitOptions.WNOHANG)).Pid);
-            Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(0, WaitOptions.WNOHANG)).Error);
-            await libc.WriteAsync(gateWrite, new byte[] { 1 });
-            Assert.Equal(WaitStatus.FromExit(7), (await libc.Wait4Async(-child)).Status);
             return 0;
         });
-        await AssertNoActorsLeft();
-    }
+        await libc.CloseAsync(childAliveWrite);
+        Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
+        Assert.Equal(child, await libc.ReadInt(report));
+        Assert.Equal(0, (await libc.Wait4Async(-child, WaitOptions.WNOHANG)).Pid);
+        Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(0, WaitOptions.WNOHANG)).Error);
+        await libc.WriteAsync(gateWrite, new byte[] { 1 });
+        Assert.Equal(WaitStatus.FromExit(7), (await libc.Wait4Async(-child)).Status);
+        return 0;
+    });
 
     [Fact]
     public async Task When_init_exits_every_process_left_is_killed_with_SIGKILL_and_reaped_before_RunAsync_completes()
@@ -388,12 +351,11 @@ public sealed class OrphanSpec : RuntimeSpec
     {
         for (var i = 0; i < 30; i++)
         {
-            await RunToSuccess(async libc =>
+            await RunToSuccessLeavingNothing(async libc =>
             {
                 var child = await libc.ForkAsync(_ => Task.FromResult(0));
                 return (await libc.Wait4Async(child)).Pid == child ? 0 : 1;
             });
-            await AssertNoActorsLeft();
         }
     }
 
@@ -450,9 +412,12 @@ public sealed class OrphanSpec : RuntimeSpec
         await AssertNoActorsLeft();
     }
 
-    private static Task WriteInt(Libc libc, int fd, int value) => libc.WriteAsync(fd, BitConverter.GetBytes(value));
-
-    private static byte[] Ints(params int[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+    /// <summary>Runs <paramref name="init"/> to exit 0, then asserts the namespace left no actor behind.</summary>
+    private async Task RunToSuccessLeavingNothing(ProcessMain init)
+    {
+        await RunToSuccess(init);
+        await AssertNoActorsLeft();
+    }
 
     /// <summary>The classic orphan check: poll getppid until init has adopted the caller (bounded by the run's bound).</summary>
     private static async Task WaitUntilOrphaned(Libc libc)
@@ -460,22 +425,6 @@ public sealed class OrphanSpec : RuntimeSpec
         while (await libc.GetPpidAsync() != 1)
         {
         }
-    }
-
-    private static async Task<int> ReadInt(Libc libc, int fd)
-    {
-        var buffer = new byte[4];
-        Assert.Equal(4, await libc.ReadAsync(fd, buffer));
-        return BitConverter.ToInt32(buffer);
-    }
-
-    private static async Task<string> ReadToEnd(Libc libc, int fd)
-    {
-        var text = new List<byte>();
-        var buffer = new byte[64];
-        int count;
-        while ((count = await libc.ReadAsync(fd, buffer)) > 0) text.AddRange(buffer.AsSpan(0, count));
-        return Encoding.UTF8.GetString(text.ToArray());
     }
 
     /// <summary>

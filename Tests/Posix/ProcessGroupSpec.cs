@@ -29,7 +29,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     {
         var (child, gate) = await ForkWaiting(libc, async self => await self.GetPgrpAsync() == self.Pid ? 0 : 1);
         await libc.SetPgidAsync(child, child);
-        await Release(libc, gate);
+        await libc.Release(gate);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -41,9 +41,9 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         await libc.SetPgidAsync(leader, leader);
         var (member, memberGate) = await ForkWaiting(libc, async self => await self.GetPgrpAsync() == leader ? 0 : 1);
         await libc.SetPgidAsync(member, leader);
-        await Release(libc, memberGate);
+        await libc.Release(memberGate);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(member)).Status);
-        await Release(libc, leaderGate, 4);
+        await libc.Release(leaderGate, 4);
         Assert.Equal(WaitStatus.FromExit(4), (await libc.Wait4Async(leader)).Status);
         return 0;
     });
@@ -57,7 +57,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
             var (child, gate) = await ForkWaiting(self, async c => await c.GetPgrpAsync() == self.Pid ? 0 : 1);
             await self.SetPgidAsync(child, child);
             await self.SetPgidAsync(child, self.Pid);
-            await Release(self, gate);
+            await self.Release(gate);
             var result = await self.Wait4Async(0);
             return result.Pid == child ? result.Status.ExitCode : 2;
         });
@@ -103,7 +103,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     {
         var child = await libc.ForkAsync(async self =>
         {
-            var error = await ErrnoOf(() => self.SetPgidAsync(0, -1));
+            var error = await PosixHelpers.ErrnoOf(() => self.SetPgidAsync(0, -1));
             return error == Errno.EINVAL && await self.GetPgrpAsync() == 1 ? 0 : 1;
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
@@ -117,7 +117,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         var middle = await libc.ForkAsync(async self =>
         {
             var grandchild = await self.ForkAsync(async g =>
-                await ErrnoOf(async () => await g.SetPgidAsync(await g.GetPpidAsync(), 0)) == Errno.ESRCH ? 0 : 1);
+                await PosixHelpers.ErrnoOf(async () => await g.SetPgidAsync(await g.GetPpidAsync(), 0)) == Errno.ESRCH ? 0 : 1);
             return (await self.Wait4Async(grandchild)).Status.ExitCode;
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(middle)).Status);
@@ -129,11 +129,11 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     {
         var (sibling, siblingGate) = await ForkWaiting(libc);
         var (middle, middleGate) = await ForkWaiting(libc, async self =>
-            await ErrnoOf(() => self.SetPgidAsync(sibling, 0)) == Errno.ESRCH ? 0 : 1);
-        Assert.Equal(Errno.ESRCH, await ErrnoOf(() => libc.SetPgidAsync(99_999, 0)));
-        await Release(libc, middleGate);
+            await PosixHelpers.ErrnoOf(() => self.SetPgidAsync(sibling, 0)) == Errno.ESRCH ? 0 : 1);
+        Assert.Equal(Errno.ESRCH, await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(99_999, 0)));
+        await libc.Release(middleGate);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(middle)).Status);
-        await Release(libc, siblingGate);
+        await libc.Release(siblingGate);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(sibling)).Status);
         return 0;
     });
@@ -146,12 +146,12 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         var middle = await libc.ForkAsync(async self =>
         {
             var grandchild = await self.ForkAsync(async g => await g.ReadAsync(gate, new byte[1]) == 1 ? 0 : 1);
-            await WriteInt(self, reportWrite, grandchild);
+            await self.WriteInts(reportWrite, grandchild);
             return (await self.Wait4Async(grandchild)).Status.ExitCode;
         });
-        var grandchildPid = await ReadInt(libc, report);
-        Assert.Equal(Errno.ESRCH, await ErrnoOf(() => libc.SetPgidAsync(grandchildPid, grandchildPid)));
-        await Release(libc, gateWrite);
+        var grandchildPid = await libc.ReadInt(report);
+        Assert.Equal(Errno.ESRCH, await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(grandchildPid, grandchildPid)));
+        await libc.Release(gateWrite);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(middle)).Status);
         return 0;
     });
@@ -161,9 +161,9 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     public Task SetPgid_into_a_group_that_does_not_exist_is_EPERM() => RunToSuccess(async libc =>
     {
         var (child, gate) = await ForkWaiting(libc, async self =>
-            await ErrnoOf(() => self.SetPgidAsync(0, 77_777)) == Errno.EPERM && await self.GetPgrpAsync() == 1 ? 0 : 1);
-        Assert.Equal(Errno.EPERM, await ErrnoOf(() => libc.SetPgidAsync(child, 88_888)));
-        await Release(libc, gate);
+            await PosixHelpers.ErrnoOf(() => self.SetPgidAsync(0, 77_777)) == Errno.EPERM && await self.GetPgrpAsync() == 1 ? 0 : 1);
+        Assert.Equal(Errno.EPERM, await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(child, 88_888)));
+        await libc.Release(gate);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);
         return 0;
     });
@@ -173,11 +173,11 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     {
         var (leader, leaderGate) = await ForkWaiting(libc);
         await libc.SetPgidAsync(leader, leader);
-        await Release(libc, leaderGate);
+        await libc.Release(leaderGate);
         Assert.Equal(leader, (await libc.Wait4Async(leader)).Pid);
         var (child, gate) = await ForkWaiting(libc);
-        Assert.Equal(Errno.EPERM, await ErrnoOf(() => libc.SetPgidAsync(child, leader)));
-        await Release(libc, gate);
+        Assert.Equal(Errno.EPERM, await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(child, leader)));
+        await libc.Release(gate);
         Assert.Equal(child, (await libc.Wait4Async(child)).Pid);
         return 0;
     });
@@ -186,8 +186,8 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     [Fact]
     public Task SetPgid_of_init_is_EPERM() => RunToSuccess(async libc =>
     {
-        Assert.Equal(Errno.EPERM, await ErrnoOf(() => libc.SetPgidAsync(0, 0)));
-        Assert.Equal(Errno.EPERM, await ErrnoOf(() => libc.SetPgidAsync(1, 1)));
+        Assert.Equal(Errno.EPERM, await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(0, 0)));
+        Assert.Equal(Errno.EPERM, await PosixHelpers.ErrnoOf(() => libc.SetPgidAsync(1, 1)));
         Assert.Equal(1, await libc.GetPgrpAsync());
         return 0;
     });
@@ -207,7 +207,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGTERM, false), (await libc.Wait4Async(leader)).Status);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGTERM, false), (await libc.Wait4Async(member)).Status);
         Assert.Equal(0, (await libc.Wait4Async(outsider, WaitOptions.WNOHANG)).Pid);
-        await Release(libc, outsiderGate, 9);
+        await libc.Release(outsiderGate, 9);
         Assert.Equal(WaitStatus.FromExit(9), (await libc.Wait4Async(outsider)).Status);
         return 0;
     });
@@ -232,7 +232,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(leader)).Status);
         Assert.Equal(0, (await libc.Wait4Async(outsider, WaitOptions.WNOHANG)).Pid);
-        await Release(libc, outsiderGate);
+        await libc.Release(outsiderGate);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(outsider)).Status);
         return 0;
     });
@@ -241,13 +241,13 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
     [Fact]
     public Task Kill_of_a_group_with_no_members_is_ESRCH() => RunToSuccess(async libc =>
     {
-        Assert.Equal(Errno.ESRCH, await ErrnoOf(() => libc.KillAsync(-4242, Signal.SIGTERM)));
+        Assert.Equal(Errno.ESRCH, await PosixHelpers.ErrnoOf(() => libc.KillAsync(-4242, Signal.SIGTERM)));
         var (leader, gate) = await ForkWaiting(libc);
         await libc.SetPgidAsync(leader, leader);
         await libc.KillAsync(-leader, 0);
-        await Release(libc, gate);
+        await libc.Release(gate);
         Assert.Equal(leader, (await libc.Wait4Async(leader)).Pid);
-        Assert.Equal(Errno.ESRCH, await ErrnoOf(() => libc.KillAsync(-leader, Signal.SIGTERM)));
+        Assert.Equal(Errno.ESRCH, await PosixHelpers.ErrnoOf(() => libc.KillAsync(-leader, Signal.SIGTERM)));
         return 0;
     });
 
@@ -258,8 +258,8 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         var (away, awayGate) = await ForkWaiting(libc);
         await libc.SetPgidAsync(away, away);
         var (home, homeGate) = await ForkWaiting(libc);
-        await Release(libc, awayGate, 5);
-        await Release(libc, homeGate, 6);
+        await libc.Release(awayGate, 5);
+        await libc.Release(homeGate, 6);
 
         var first = await libc.Wait4Async(0);
         Assert.Equal((home, WaitStatus.FromExit(6)), (first.Pid, first.Status));
@@ -280,12 +280,12 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         await libc.SetPgidAsync(member, leader);
         var (outsider, outsiderGate) = await ForkWaiting(libc);
 
-        await Release(libc, outsiderGate, 3);
+        await libc.Release(outsiderGate, 3);
         Assert.Equal(0, (await libc.Wait4Async(-leader, WaitOptions.WNOHANG)).Pid);
-        await Release(libc, memberGate, 2);
+        await libc.Release(memberGate, 2);
         var first = await libc.Wait4Async(-leader);
         Assert.Equal((member, WaitStatus.FromExit(2)), (first.Pid, first.Status));
-        await Release(libc, leaderGate, 1);
+        await libc.Release(leaderGate, 1);
         var second = await libc.Wait4Async(-leader);
         Assert.Equal((leader, WaitStatus.FromExit(1)), (second.Pid, second.Status));
         Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-leader)).Error);
@@ -307,7 +307,7 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(middle)).Status);
         Assert.Equal(Errno.ECHILD, (await libc.Wait4Async(-middle)).Error);
-        await Release(libc, gate);
+        await libc.Release(gate);
         Assert.Equal(child, (await libc.Wait4Async(0)).Pid);
         return 0;
     });
@@ -326,15 +326,15 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
             var (late, lateGate) = await ForkWaiting(self);
             if (await self.GetPgrpAsync() != leader) return 1;
 
-            await Release(self, earlyGate, 11);
-            await Release(self, lateGate, 12);
+            await self.Release(earlyGate, 11);
+            await self.Release(lateGate, 12);
             var first = await self.Wait4Async(0);
             if (first.Pid != late || first.Status != WaitStatus.FromExit(12)) return 2;
             var second = await self.Wait4Async(-self.Pid);
             if (second.Pid != early || second.Status != WaitStatus.FromExit(11)) return 3;
             if ((await self.Wait4Async(-self.Pid)).Error != Errno.ECHILD) return 4;
             if ((await self.Wait4Async(0, WaitOptions.WNOHANG)).Pid != 0) return 5;
-            await Release(self, leaderGate, 13);
+            await self.Release(leaderGate, 13);
             return (await self.Wait4Async(0)).Pid == leader ? 0 : 6;
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(middle)).Status);
@@ -349,10 +349,10 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         var (late, lateGate) = await ForkWaiting(libc);
         var waiting = libc.Wait4Async(-leader);
         await libc.SetPgidAsync(late, leader);
-        await Release(libc, lateGate, 7);
+        await libc.Release(lateGate, 7);
         var result = await waiting;
         Assert.Equal((late, WaitStatus.FromExit(7)), (result.Pid, result.Status));
-        await Release(libc, leaderGate);
+        await libc.Release(leaderGate);
         Assert.Equal(leader, (await libc.Wait4Async(-leader)).Pid);
         return 0;
     });
@@ -370,29 +370,5 @@ public sealed class ProcessGroupSpec(ITestOutputHelper output) : RuntimeSpec(out
         });
         await libc.CloseAsync(read);
         return (pid, write);
-    }
-
-    private static Task Release(Libc libc, int gate, byte code = 0) => libc.WriteAsync(gate, new[] { code });
-
-    private static Task WriteInt(Libc libc, int fd, int value) => libc.WriteAsync(fd, BitConverter.GetBytes(value));
-
-    private static async Task<int> ReadInt(Libc libc, int fd)
-    {
-        var buffer = new byte[4];
-        Assert.Equal(4, await libc.ReadAsync(fd, buffer));
-        return BitConverter.ToInt32(buffer);
-    }
-
-    private static async Task<Errno> ErrnoOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return Errno.None;
-        }
-        catch (PosixException e)
-        {
-            return e.Errno;
-        }
     }
 }

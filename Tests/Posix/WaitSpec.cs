@@ -1,4 +1,3 @@
-using Fork.Actors;
 using Fork.Messages;
 using Xunit;
 using Xunit.Abstractions;
@@ -59,15 +58,10 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task A_wait4_entered_before_the_child_exits_returns_at_its_exit() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var sleeper = await libc.ForkAsync(async s =>
-        {
-            await Await(s, gate);
-            return 9;
-        });
+        var (sleeper, open) = await libc.ForkGated(9);
         var waker = await libc.ForkAsync(async w =>
         {
-            await Release(w, open);
+            await w.Release(open);
             return 0;
         });
         Assert.Equal((sleeper, WaitStatus.FromExit(9)), Reaped(await libc.Wait4Async(sleeper)));
@@ -84,7 +78,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var outsider = await libc.ForkAsync(async o =>
         {
             await o.CloseAsync(eof);
-            await Await(o, gate);
+            await o.Await(gate);
             return 2;
         });
         await libc.SetPgidAsync(outsider, outsider);
@@ -96,7 +90,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         await libc.CloseAsync(eofWriter);
         await libc.CloseAsync(eof);
         // The outsider ends first (its exit closes the member's pipe), then the member: wait4(0) must skip the outsider.
-        await Release(libc, open);
+        await libc.Release(open);
         var waited = await libc.Wait4Async(0);
         Assert.Equal(member, waited.Pid);
         Assert.Equal(WaitStatus.FromExit(1), waited.Status);
@@ -113,22 +107,22 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         var (memberGate, releaseMember) = await libc.PipeAsync();
         var leader = await libc.ForkAsync(async l =>
         {
-            await Await(l, leaderGate);
+            await l.Await(leaderGate);
             return 4;
         });
         await libc.SetPgidAsync(leader, leader);
         var member = await libc.ForkAsync(async m =>
         {
-            await Await(m, memberGate);
+            await m.Await(memberGate);
             return 5;
         });
         await libc.SetPgidAsync(member, leader);
         var other = await libc.ForkAsync(_ => Task.FromResult(6));
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(-leader, WaitOptions.WNOHANG));
-        await Release(libc, releaseMember);
+        await libc.Release(releaseMember);
         Assert.Equal((member, WaitStatus.FromExit(5)), Reaped(await libc.Wait4Async(-leader)));
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(-leader, WaitOptions.WNOHANG));
-        await Release(libc, releaseLeader);
+        await libc.Release(releaseLeader);
         Assert.Equal((leader, WaitStatus.FromExit(4)), Reaped(await libc.Wait4Async(-leader)));
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(-leader));
         Assert.Equal((other, WaitStatus.FromExit(6)), Reaped(await libc.Wait4Async(-1)));
@@ -146,22 +140,22 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
             var (helperGate, releaseHelper) = await m.PipeAsync();
             var child = await m.ForkAsync(async c =>
             {
-                await Await(c, childGate);
+                await c.Await(childGate);
                 return 8;
             });
             var helper = await m.ForkAsync(async h =>
             {
-                await Await(h, helperGate);
+                await h.Await(helperGate);
                 return 0;
             });
             await m.SetPgidAsync(helper, helper);
             await m.SetPgidAsync(0, helper);
             if (await m.GetPgrpAsync() != helper) return 1;
-            await Release(m, releaseChild);
+            await m.Release(releaseChild);
             var waited = await m.Wait4Async(-m.Pid);
             if (waited.Pid != child || waited.Status != WaitStatus.FromExit(8)) return 2;
             if ((await m.Wait4Async(-m.Pid)).Error != Errno.ECHILD) return 3;
-            await Release(m, releaseHelper);
+            await m.Release(releaseHelper);
             return (await m.Wait4Async(0)).Pid == helper ? 0 : 4;
         });
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(middle)).Status);
@@ -172,16 +166,11 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Wnohang_with_a_running_child_returns_0_and_a_default_status() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 3;
-        });
+        var (child, open) = await libc.ForkGated(3);
         Assert.Equal(new WaitResult(0, default, Errno.None, default), await libc.Wait4Async(child, WaitOptions.WNOHANG));
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(-1, WaitOptions.WNOHANG));
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(0, WaitOptions.WNOHANG));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(3)), Reaped(await libc.Wait4Async(child)));
         return 0;
     });
@@ -235,22 +224,20 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         {
             var grandchild = await c.ForkAsync(async g =>
             {
-                await Await(g, gate);
+                await g.Await(gate);
                 return 0;
             });
-            await c.WriteAsync(reportOpen, BitConverter.GetBytes(grandchild));
+            await c.WriteInts(reportOpen, grandchild);
             var siblingWait = await c.Wait4Async(1);
             var waited = await c.Wait4Async(grandchild);
             return siblingWait.Error == Errno.ECHILD && waited.Status == WaitStatus.FromExit(0) ? 0 : 1;
         });
-        var bytes = new byte[4];
-        Assert.Equal(4, await libc.ReadAsync(report, bytes));
-        var grandchild = BitConverter.ToInt32(bytes);
+        var grandchild = await libc.ReadInt(report);
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(grandchild));
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(grandchild, WaitOptions.WNOHANG));
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(libc.Pid));
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(4_000_000));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(0)), Reaped(await libc.Wait4Async(child)));
         return 0;
     });
@@ -265,20 +252,18 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         {
             var grandchild = await c.ForkAsync(async g =>
             {
-                await Await(g, gate);
+                await g.Await(gate);
                 return 0;
             });
             await c.SetPgidAsync(grandchild, grandchild);
-            await c.WriteAsync(reportOpen, BitConverter.GetBytes(grandchild));
+            await c.WriteInts(reportOpen, grandchild);
             return (await c.Wait4Async(grandchild)).Status.ExitCode;
         });
-        var bytes = new byte[4];
-        Assert.Equal(4, await libc.ReadAsync(report, bytes));
-        var group = BitConverter.ToInt32(bytes);
+        var group = await libc.ReadInt(report);
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(-group));
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(-group, WaitOptions.WNOHANG));
         Assert.Equal(WaitResult.Failed(Errno.ECHILD), await libc.Wait4Async(-12345));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(0)), Reaped(await libc.Wait4Async(child)));
         return 0;
     });
@@ -302,12 +287,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Cancelling_a_blocked_wait4_returns_EINTR_and_the_child_stays_collectable() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 7;
-        });
+        var (child, open) = await libc.ForkGated(7);
         using var cancel = new CancellationTokenSource();
         var blocked = libc.Wait4Async(child, WaitOptions.None, cancel.Token);
         await cancel.CancelAsync();
@@ -315,7 +295,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         using var already = new CancellationTokenSource();
         await already.CancelAsync();
         Assert.Equal(WaitResult.Failed(Errno.EINTR), await libc.Wait4Async(-1, WaitOptions.None, already.Token));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(7)), Reaped(await libc.Wait4Async(child)));
         return 0;
     });
@@ -324,12 +304,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Wuntraced_reports_a_stopped_child_once() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 0;
-        });
+        var (child, open) = await libc.ForkGated(0);
         await libc.KillAsync(child, Signal.SIGSTOP);
         var waited = await libc.Wait4Async(child, WaitOptions.WUNTRACED);
         Assert.Equal(child, waited.Pid);
@@ -339,7 +314,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         Assert.False(waited.Status.Exited);
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(child, WaitOptions.WUNTRACED | WaitOptions.WNOHANG));
         await libc.KillAsync(child, Signal.SIGCONT);
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(0)), Reaped(await libc.Wait4Async(child)));
         return 0;
     });
@@ -348,12 +323,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Wcontinued_reports_a_continued_child_once() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 0;
-        });
+        var (child, open) = await libc.ForkGated(0);
         await libc.KillAsync(child, Signal.SIGSTOP);
         Assert.True((await libc.Wait4Async(child, WaitOptions.WUNTRACED)).Status.Stopped);
         await libc.KillAsync(child, Signal.SIGCONT);
@@ -362,7 +332,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         Assert.Equal(0xffff, waited.Status.Raw);
         Assert.True(waited.Status.Continued);
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(-1, WaitOptions.WCONTINUED | WaitOptions.WNOHANG));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(0)), Reaped(await libc.Wait4Async(child)));
         return 0;
     });
@@ -371,12 +341,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task Without_wuntraced_or_wcontinued_stops_and_continues_are_not_reported() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 5;
-        });
+        var (child, open) = await libc.ForkGated(5);
         await libc.KillAsync(child, Signal.SIGSTOP);
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(child, WaitOptions.WNOHANG));
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(child, WaitOptions.WNOHANG | WaitOptions.WCONTINUED));
@@ -386,7 +351,7 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         Assert.True((await libc.Wait4Async(child, WaitOptions.WCONTINUED)).Status.Continued);
         await libc.KillAsync(child, Signal.SIGSTOP);
         await libc.KillAsync(child, Signal.SIGCONT);
-        await Release(libc, open);
+        await libc.Release(open);
         // The stop and continue reports came before the exit, from the same child: a plain wait returns the exit.
         Assert.Equal((child, WaitStatus.FromExit(5)), Reaped(await libc.Wait4Async(child)));
         return 0;
@@ -396,17 +361,12 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task A_stop_followed_by_a_continue_reports_only_the_continue() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 0;
-        });
+        var (child, open) = await libc.ForkGated(0);
         await libc.KillAsync(child, Signal.SIGSTOP);
         await libc.KillAsync(child, Signal.SIGCONT);
         Assert.Equal((child, WaitStatus.ContinuedStatus), Reaped(await libc.Wait4Async(child, WaitOptions.WCONTINUED)));
         Assert.Equal(WaitResult.Nothing, await libc.Wait4Async(child, WaitOptions.WUNTRACED | WaitOptions.WNOHANG));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(0)), Reaped(await libc.Wait4Async(child, WaitOptions.WUNTRACED)));
         return 0;
     });
@@ -415,19 +375,14 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
     [Fact]
     public Task A_stop_is_reported_to_a_wait_by_group_and_by_any() => RunToSuccess(async libc =>
     {
-        var (gate, open) = await libc.PipeAsync();
-        var child = await libc.ForkAsync(async c =>
-        {
-            await Await(c, gate);
-            return 0;
-        });
+        var (child, open) = await libc.ForkGated(0);
         await libc.SetPgidAsync(child, child);
         await libc.KillAsync(child, Signal.SIGTSTP);
         var waited = await libc.Wait4Async(-child, WaitOptions.WUNTRACED);
         Assert.Equal((child, WaitStatus.FromStop(Signal.SIGTSTP)), Reaped(waited));
         await libc.KillAsync(-child, Signal.SIGCONT);
         Assert.Equal((child, WaitStatus.ContinuedStatus), Reaped(await libc.Wait4Async(-1, WaitOptions.WCONTINUED)));
-        await Release(libc, open);
+        await libc.Release(open);
         Assert.Equal((child, WaitStatus.FromExit(0)), Reaped(await libc.Wait4Async(-child)));
         return 0;
     });
@@ -501,8 +456,4 @@ public sealed class WaitSpec(ITestOutputHelper output) : RuntimeSpec(output)
         Assert.Equal(Errno.None, result.Error);
         return (result.Pid, result.Status);
     }
-
-    private static async Task Release(Libc libc, int writeFd) => Assert.Equal(1, await libc.WriteAsync(writeFd, new byte[] { 1 }));
-
-    private static async Task Await(Libc libc, int readFd) => Assert.Equal(1, await libc.ReadAsync(readFd, new byte[1]));
 }
