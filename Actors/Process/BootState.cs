@@ -18,6 +18,8 @@ internal sealed class BootState
 
     public int PendingChunks { get; set; }
 
+    public bool CloneRequested { get; set; }
+
     public bool CloneDone { get; set; }
 
     public bool ConfigRead { get; set; }

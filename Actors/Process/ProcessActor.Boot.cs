@@ -66,9 +66,16 @@ internal sealed partial class ProcessActor
         {
             OpenConfiguredDescriptors(boot, config);
             boot.CloneDone = true;
-            return;
         }
+    }
 
+    /// <summary>
+    /// Genode: the dynamic linker has loaded the objects' ROMs (and libc opened LOG) before libc asks for the clone
+    /// session, so once the session closes and the parent goes on, nothing of the child's start-up is still on its way.
+    /// </summary>
+    private void RequestClone(BootState boot)
+    {
+        boot.CloneRequested = true;
         var quota = _options.CloneSessionQuota;
         if (!_account.TryWithdraw(quota))
         {
@@ -175,7 +182,13 @@ internal sealed partial class ProcessActor
 
     private void CompleteBoot(BootState boot)
     {
-        if (!boot.ConfigRead || boot.PendingRoms.Count > 0 || _logSession is null || !boot.CloneDone || boot.PendingOpens > 0) return;
+        if (!boot.ConfigRead || boot.PendingRoms.Count > 0 || _logSession is null || boot.PendingOpens > 0) return;
+        if (!boot.CloneDone)
+        {
+            if (!boot.CloneRequested) RequestClone(boot);
+            return;
+        }
+
         var config = _config!;
         _memory = config.Cloned
             ? AddressSpace.FromImage(new MemoryImage([.. config.CloneOrder], boot.Pages), _account)

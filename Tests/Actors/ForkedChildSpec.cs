@@ -68,6 +68,7 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
 
         // With less than a clone session costs, the child cannot boot; what it was given comes back with its exit.
         _parent.ExpectMsg<SessionRequest>(r => r.Service == Services.Log);
+        _parent.Reply(new SessionGranted(Services.Log, "7", 1, CreateTestProbe().Ref));
         _parent.ExpectMsg(new ChildReady(Pid));
         _parent.ExpectMsg<ChildExited>(e => e.Pid == Pid && e.Status == WaitStatus.FromSignal(Signal.SIGKILL, false) && e.Returned == tooLittle);
         _clone.ExpectMsg(new CloneAbandoned(Pid));
@@ -371,6 +372,8 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
     {
         var (child, process) = StartChild(StartQuota);
         _parent.ExpectMsg<SessionRequest>((r, sender) => r == new SessionRequest(Services.Log, "7", Quota.Zero) && sender.Equals(process));
+        // As in Genode, the child asks for its clone session once its ROMs and LOG are there.
+        _parent.Reply(new SessionGranted(Services.Log, "7", 1, CreateTestProbe().Ref));
         _clone.ExpectMsg<CloneSessionRequest>((r, sender) =>
             r.Pid == Pid && r.Request == new SessionRequest(Services.Clone, "", _options.CloneSessionQuota) && sender.Equals(process));
         return (child, process);

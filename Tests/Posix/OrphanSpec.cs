@@ -321,10 +321,13 @@ public sealed class OrphanSpec : RuntimeSpec
             var stopped = await libc.ForkAsync(async self =>
             {
                 self.Cancellation.Register(() => ended[self.Pid] = true);
+                await self.WriteAsync(readyWrite, new byte[] { 1 });
                 var (forever, _) = await self.PipeAsync();
                 await self.ReadAsync(forever, new byte[1]);
                 return 100;
             });
+            // The child has registered before it is stopped (a killed program may run its first lines late).
+            Assert.Equal(1, await libc.ReadAsync(ready, new byte[1]));
             await libc.KillAsync(stopped, Signal.SIGSTOP);
             Assert.True((await libc.Wait4Async(stopped, WaitOptions.WUNTRACED)).Status.Stopped);
             await libc.ForkAsync(async self =>
