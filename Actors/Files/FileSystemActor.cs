@@ -149,7 +149,8 @@ internal sealed class FileSystemActor : TracedActor
         }
         else
         {
-            pipe.Put(data.ToArray());
+            // A write's bytes belong to its message (Libc copies the caller's buffer into it): no second copy.
+            pipe.Put(data);
             Sender.Tell(new LibcOk(data.Length));
             pipe.ServeParked(Self);
         }

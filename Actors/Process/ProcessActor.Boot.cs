@@ -191,7 +191,7 @@ internal sealed partial class ProcessActor
 
         var config = _config!;
         _memory = config.Cloned
-            ? AddressSpace.FromImage(new MemoryImage([.. config.CloneOrder], boot.Pages), _account)
+            ? AddressSpace.FromImage(new MemoryImage(config.CloneOrder, boot.Pages), _account)
             : AddressSpace.Create(_setup.Runtime.InitImage.LoadedObjects, _account);
         _roms = boot.Roms;
         StartProgram(config);

@@ -33,7 +33,7 @@ internal sealed record ChildConfig(
             .ToList();
 
     /// <summary>Regions in the order the child pulls them: heap, stack, rw segments.</summary>
-    public IEnumerable<MemoryRegion> CloneOrder => Stack is null ? [.. Heap, .. Rw] : [.. Heap, Stack, .. Rw];
+    public IReadOnlyList<MemoryRegion> CloneOrder { get; } = Stack is null ? [.. Heap, .. Rw] : [.. Heap, Stack, .. Rw];
 
     /// <summary>
     /// Init's config: no memory to clone; standard input, output and error open on <c>/dev/null</c> (Genode's libc

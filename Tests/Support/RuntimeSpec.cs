@@ -41,12 +41,19 @@ public abstract class RuntimeSpec(ITestOutputHelper output, ForkRuntimeOptions? 
     protected async Task RunToSuccess(ProcessMain init, ProcessOptions? process = null) =>
         Assert.Equal(WaitStatus.FromExit(0), await Run(init, process));
 
-    /// <summary>Every actor the runtime created under /user is gone (nothing leaked).</summary>
-    protected async Task AssertNoActorsLeft()
+    /// <summary>
+    /// Every actor the runtime created under /user (besides those in <paramref name="before"/>) is gone: nothing leaked.
+    /// Stopping is asynchronous, so this awaits it, up to a deadline.
+    /// </summary>
+    protected async Task AssertNoActorsLeft(IReadOnlySet<string>? before = null)
     {
-        var guardian = (ActorRefWithCell)((ExtendedActorSystem)Runtime.System).Guardian;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (guardian.Children.Any() && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Empty(guardian.Children.Select(c => c.Path.ToString()));
+        while (Left().Any() && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Empty(Left());
+
+        IEnumerable<string> Left() => ActorsUnderUser().Except(before ?? new HashSet<string>());
     }
+
+    protected HashSet<string> ActorsUnderUser() =>
+        [.. ((ActorRefWithCell)((ExtendedActorSystem)Runtime.System).Guardian).Children.Select(c => c.Path.ToString())];
 }
