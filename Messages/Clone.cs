@@ -6,7 +6,10 @@ namespace Fork.Messages;
 public sealed record InheritedDescriptor(int Fd, long Description, bool CloseOnExec);
 
 /// <summary>The parent tells its clone service what a new child may pull.</summary>
-public sealed record PrepareClone(int Pid, IActorRef ForkedChild, MemoryImage Image, IReadOnlyList<InheritedDescriptor> Descriptors);
+public sealed record PrepareClone(int Pid, IActorRef ForkedChild, MemoryImage Image, IReadOnlyList<InheritedDescriptor> Descriptors)
+{
+    public override string ToString() => $"PrepareClone {{ Pid = {Pid}, Regions = {Image.Regions.Count}, Descriptors = {Descriptors.Count} }}";
+}
 
 /// <summary>A session request for the clone service, routed by the child's ForkedChild (rule 1).</summary>
 public sealed record CloneSessionRequest(int Pid, SessionRequest Request);
@@ -20,6 +23,18 @@ public sealed record MemoryChunk(ulong At, long Size, ReadOnlyMemory<byte>[] Pag
 public sealed record CloneRefused(long SessionId, ulong At, long Size, Errno Error, string Reason);
 
 public sealed record DescriptorsContent(long SessionId);
+
+/// <summary>
+/// Ask for all the session offers in one request: every region the child's config names, whole (page references
+/// are not bytes, so the one-buffer limit of <see cref="MemoryContent"/> is for transports that carry bytes), and the descriptors.
+/// </summary>
+public sealed record CloneContent(long SessionId);
+
+/// <summary>The answer to <see cref="CloneContent"/>: one chunk per region, in clone order, and the descriptors.</summary>
+public sealed record CloneChunk(IReadOnlyList<MemoryChunk> Memory, IReadOnlyList<InheritedDescriptor> Descriptors)
+{
+    public override string ToString() => $"CloneChunk {{ Regions = {Memory.Count}, Descriptors = {Descriptors.Count} }}";
+}
 
 public sealed record DescriptorsChunk(IReadOnlyList<InheritedDescriptor> Descriptors);
 

@@ -25,6 +25,9 @@ public sealed record ForkImage(
 /// <summary>The program calls fork; answered by <see cref="LibcOk"/> (the child's pid) or <see cref="LibcError"/>.</summary>
 public sealed record ForkRequest(ProgramEntry Child, ForkImage Image) : ILibcRequest;
 
+/// <summary>Parent → the new child's ForkedChild: the child's process, created beside it, that it polices.</summary>
+public sealed record ChildCreated(IActorRef Process);
+
 /// <summary>ForkedChild → parent: the child closed its clone session (or exited before): fork may return.</summary>
 public sealed record ChildReady(int Pid);
 

@@ -29,6 +29,9 @@ public sealed record PipeOpened(int ReadFd, int WriteFd);
 
 public sealed record OpenSession(string Service) : ILibcRequest;
 
+/// <summary>A line for the process's LOG session, opened on the first line (Genode: a parent service expanded on demand).</summary>
+public sealed record LogLine(string Text);
+
 public sealed record SetPgid(int Pid, int Pgid) : ILibcRequest;
 
 public sealed record GetPgrp : ILibcRequest

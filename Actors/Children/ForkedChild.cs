@@ -4,52 +4,40 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>
-/// The parent-side policy of one child (Genode's <c>Libc::Forked_child</c>): creates the child's process, routes
-/// its session requests, moves quota to it, and turns its end into <see cref="ChildExited"/> for the parent.
+/// The parent-side policy of one child (Genode's <c>Libc::Forked_child</c>): serves the child's config ROM, routes
+/// its session requests, moves quota to it, and turns its end into <see cref="ChildExited"/> for the parent. The parent
+/// creates it and the child's process side by side, and tells it the process (<see cref="ChildCreated"/>).
 /// States: <see cref="StartingUp"/> → <see cref="Running"/> → <see cref="Exited"/>; destroyed when reaped.
 /// </summary>
 internal sealed class ForkedChild : TracedActor
 {
-    private static long _incarnations;
     private readonly int _pid;
     private readonly string _name;
     private readonly int _parentPid;
-    private readonly string _configRom;
     private readonly IActorRef? _cloneService;
     private readonly IReadOnlyDictionary<string, IActorRef> _romServices;
     private IActorRef _process = ActorRefs.Nobody;
     private bool _handedOver;
 
     public ForkedChild(ForkedChildSetup setup)
-        : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.ConfigRom, setup.CloneService, setup.RomServices)
+        : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.CloneService, setup.RomServices)
     {
-        // Sent from here, before the child exists, so it reaches the clone service ahead of the child's session request.
-        setup.CloneService.Tell(new PrepareClone(_pid, Self, setup.Image, setup.Descriptors));
-        // The process is not this actor's child: when its parent ends it must outlive this policy and go to init.
-#pragma warning disable AK1008
-        _process = Context.System.ActorOf(ProcessActor.Props(setup.Child with { Policy = Self }), $"pid{_pid}-{Interlocked.Increment(ref _incarnations)}");
-#pragma warning restore AK1008
-        Context.Watch(_process);
-        // Genode's Forked_child::init: the child's start quota moves from the parent.
-        _process.Tell(new QuotaTransfer(setup.StartQuota));
-        StartingUp();
+        StartingUp(new ConfigRomState(setup.Config, setup.Descriptors));
     }
 
     public ForkedChild(AdoptedChildSetup setup)
-        : this(setup.Pid, setup.Name, setup.ParentPid, "", null, setup.RomServices)
+        : this(setup.Pid, setup.Name, setup.ParentPid, null, setup.RomServices)
     {
-        _process = setup.Process;
-        Context.Watch(_process);
+        Watch(setup.Process);
         _process.Tell(new Reparented(setup.ParentPid, Self));
         Running();
     }
 
-    private ForkedChild(int pid, string name, int parentPid, string configRom, IActorRef? cloneService, IReadOnlyDictionary<string, IActorRef> romServices)
+    private ForkedChild(int pid, string name, int parentPid, IActorRef? cloneService, IReadOnlyDictionary<string, IActorRef> romServices)
     {
         _pid = pid;
         _name = name;
         _parentPid = parentPid;
-        _configRom = configRom;
         _cloneService = cloneService;
         _romServices = romServices;
     }
@@ -71,10 +59,14 @@ internal sealed class ForkedChild : TracedActor
 
     public static Props AdoptedProps(AdoptedChildSetup setup) => Akka.Actor.Props.Create(() => new ForkedChild(setup));
 
-    private void StartingUp()
+    /// <summary>The child boots: its config ROM (written once the file system described the descriptors) and its clone session.</summary>
+    private void StartingUp(ConfigRomState config)
     {
         BecomeNamed(nameof(StartingUp), () =>
         {
+            Receive<ChildCreated>(created => Watch(created.Process));
+            Receive<Described>(described => config.Describe(described.Descriptions));
+            Receive<SessionRequest>(request => Labels.Last(request.Label) == "config" && request.Service == Services.Rom, _ => config.Serve(Sender));
             Receive<SessionRequest>(request => Route(request, startingUp: true));
             Receive<CloneClosed>(_ =>
             {
@@ -126,6 +118,8 @@ internal sealed class ForkedChild : TracedActor
     /// <summary>Handlers of every state: reaping, quota and a process that vanished without a word.</summary>
     private void ReceiveAlways()
     {
+        // Described after the child ended: its clone service releases what the child did not take.
+        Receive<Described>(_ => { });
         Receive<Reap>(_ => Context.Stop(Self));
         Receive<ResourceRequest>(request => Context.Parent.Tell(request));
         Receive<ResourceGranted>(granted => _process.Tell(granted));
@@ -154,6 +148,13 @@ internal sealed class ForkedChild : TracedActor
         });
     }
 
+    private void Watch(IActorRef process)
+    {
+        if (!_process.IsNobody()) return;
+        _process = process;
+        Context.Watch(process);
+    }
+
     /// <summary>Genode's resolve_session_request, in its order; a denial always has a reason.</summary>
     private void Route(SessionRequest request, bool startingUp)
     {
@@ -175,9 +176,9 @@ internal sealed class ForkedChild : TracedActor
                 return;
             }
 
-            if (last == "config" && _configRom.Length > 0)
+            if (last == "config")
             {
-                Sender.Tell(new RomDataspace("config", _configRom));
+                Sender.Tell(new SessionDenied(request.Service, request.Label, $"process {_pid} has started: its config ROM was served while it started up"));
                 return;
             }
         }

@@ -26,6 +26,7 @@ internal sealed class CloneService : TracedActor
         Receive<CloneSessionRequest>(Handle);
         Receive<MemoryContent>(Handle);
         Receive<DescriptorsContent>(Handle);
+        Receive<CloneContent>(Handle);
         Receive<SessionClose>(Handle);
         Receive<CloneAbandoned>(abandoned => Forget(abandoned.Pid));
     }
@@ -90,6 +91,23 @@ internal sealed class CloneService : TracedActor
 
         clone.DescriptorsTaken = true;
         Sender.Tell(new DescriptorsChunk(clone.Descriptors));
+    }
+
+    /// <summary>Locally the whole image goes in one reply: its pages are shared by reference, one chunk per region.</summary>
+    private void Handle(CloneContent content)
+    {
+        if (Session(content.SessionId) is not { } clone)
+        {
+            Sender.Tell(new CloneRefused(content.SessionId, 0, 0, Errno.EINVAL, "no such clone session"));
+            return;
+        }
+
+        var regions = clone.Image.Regions;
+        var chunks = new MemoryChunk[regions.Count];
+        for (var i = 0; i < chunks.Length; i++)
+            chunks[i] = new MemoryChunk(regions[i].At, regions[i].Size, clone.Image.Pages[regions[i].At]);
+        clone.DescriptorsTaken = true;
+        Sender.Tell(new CloneChunk(chunks, clone.Descriptors));
     }
 
     private void Handle(SessionClose close)

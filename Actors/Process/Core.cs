@@ -49,7 +49,7 @@ internal sealed partial class Core : TracedActor
     {
         _fileSystem = Context.ActorOf(FileSystemActor.Props(), "fs");
         _table.AddInit();
-        var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _setup.Init, _setup.Runtime,
+        var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
             new Dictionary<Signal, Action<Signal>>(), Quota.Zero);
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
         Context.Watch(_init);
@@ -69,18 +69,13 @@ internal sealed partial class Core : TracedActor
         _setup.Done.TrySetException(new InvalidOperationException("the namespace was stopped before init ended"));
     }
 
+    /// <summary>A pid asked for by message (forks take theirs from the table directly).</summary>
     private void Handle(AllocatePid allocate)
     {
-        if (_ending)
-        {
-            Sender.Tell(new PidRefused("the namespace is ending: init has exited", allocate.RequestId));
-            return;
-        }
-
         var pgid = _table[allocate.Ppid]?.Pgid ?? 1;
         Sender.Tell(_table.Allocate(allocate.Ppid, pgid) is { } pid
             ? new PidAllocated(pid, pgid, allocate.RequestId)
-            : new PidRefused($"every pid below PidMax ({_options.PidMax}) is in use", allocate.RequestId));
+            : new PidRefused(_table.Refusal, allocate.RequestId));
     }
 
     private void Handle(ProcessStarted started)
@@ -101,6 +96,7 @@ internal sealed partial class Core : TracedActor
     private void KillAllButInit()
     {
         _ending = true;
+        _table.Close("the namespace is ending: init has exited");
         foreach (var (pid, entry) in _table.Entries)
         {
             if (pid != 1) entry.Deliver(new DeliverSignal(Signal.SIGKILL, 1));

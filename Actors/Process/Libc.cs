@@ -15,9 +15,12 @@ public sealed class Libc
     private readonly CancellationTokenSource _killed;
     private readonly ConcurrentQueue<Signal> _pendingSignals;
     private readonly ConcurrentDictionary<Signal, Action<Signal>> _handlers;
-    private readonly LogSession _log;
     private readonly ProgramRegistry _programs;
     private readonly ConcurrentDictionary<string, Task<SessionGranted>> _sessions = new();
+    private readonly SynchronizationContext _context;
+    private readonly ActorPath _callPath;
+    private readonly IActorRefProvider _provider;
+    private readonly HashSet<LibcCall> _calls = [];
     private string _cwd;
     private long _requestIds;
 
@@ -28,12 +31,15 @@ public sealed class Libc
         _killed = setup.Killed;
         _pendingSignals = setup.PendingSignals;
         _handlers = new ConcurrentDictionary<Signal, Action<Signal>>(setup.Handlers);
-        _log = setup.Log;
         _programs = setup.Programs;
         Memory = setup.Memory;
         Args = setup.Args;
         Environment = new Dictionary<string, string>(setup.Environment);
         _cwd = setup.Cwd;
+        _context = setup.Context;
+        _callPath = setup.Process.Path / "libc";
+        _provider = ((IInternalActorRef)setup.Process).Provider;
+        _killed.Token.Register(static libc => ((Libc)libc!).AbandonCalls(), this);
     }
 
     public int Pid { get; }
@@ -59,7 +65,7 @@ public sealed class Libc
     public void Log(string message)
     {
         Enter();
-        _log.Write(message);
+        _process.Tell(new LogLine(message));
     }
 
     public async Task<int> GetPpidAsync() => (int)Ok(await Call(GetPpid.Instance));
@@ -187,12 +193,37 @@ public sealed class Libc
         var other => throw new PosixException((Errno)Ok(other)),
     };
 
+    /// <summary>One message to the process and one back, correlated by the reply's own reference (no Ask, no temporary actor).</summary>
     private async Task<object> Call(object request)
     {
         Enter();
-        var reply = await Await(_process.Ask<object>(request, _killed.Token));
+        var call = new LibcCall(_callPath, _provider, resumeInline: SynchronizationContext.Current == _context);
+        lock (_calls)
+        {
+            if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
+            _calls.Add(call);
+        }
+
+        _process.Tell(request, call);
+        object reply;
+        try
+        {
+            reply = await call.Reply;
+        }
+        finally
+        {
+            lock (_calls) _calls.Remove(call);
+        }
+
         Enter();
         return reply;
+    }
+
+    private void AbandonCalls()
+    {
+        LibcCall[] calls;
+        lock (_calls) calls = [.. _calls];
+        foreach (var call in calls) call.Abandon(new ProcessTerminatedException(Pid));
     }
 
     private async Task<T> Await<T>(Task<T> ask)

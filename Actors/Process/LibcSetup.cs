@@ -11,12 +11,12 @@ internal sealed record LibcSetup(
     CancellationTokenSource Killed,
     ConcurrentQueue<Signal> PendingSignals,
     IReadOnlyDictionary<Signal, Action<Signal>> Handlers,
-    LogSession Log,
     ProgramRegistry Programs,
     AddressSpace Memory,
     IReadOnlyList<string> Args,
     IEnumerable<KeyValuePair<string, string>> Environment,
-    string Cwd);
+    string Cwd,
+    SynchronizationContext Context);
 
 /// <summary>A process's LOG session: where its program's log lines go.</summary>
 internal sealed record LogSession(long SessionId, IActorRef Service)

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "[{Label}] {Text}")]
     public static partial void Line(ILogger logger, string label, string text);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "process {Pid} has no LOG session: {Reason}")]
+    public static partial void LogDenied(ILogger logger, int pid, string reason);
+
     [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "process {Pid} ended: {Status}")]
     public static partial void Ended(ILogger logger, int pid, WaitStatus status);
 }

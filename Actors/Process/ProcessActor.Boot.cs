@@ -4,28 +4,36 @@ using Microsoft.Extensions.Logging;
 
 namespace Fork.Actors;
 
-// Boot (Genode: the dynamic linker and libc start-up of a forked child): read the config ROM, load the
-// objects' ROMs, open LOG, and when cloned pull the parent's memory and descriptors through the clone session.
+// Boot (Genode: the dynamic linker and libc start-up of a forked child), pipelined: the config ROM is asked for at
+// once and the clone session as soon as the start quota is there; the objects' ROMs when the config names them; the
+// whole image and the descriptors in one pull; the session closes (fork returns in the parent) once all has arrived.
 internal sealed partial class ProcessActor
 {
     private void Booting(BootState boot)
     {
         BecomeNamed(nameof(Booting), () =>
         {
-            Receive<QuotaTransfer>(t => _account.Credit(t.Amount));
+            Receive<QuotaTransfer>(t => Handle(boot, t));
             Receive<RomDataspace>(rom => Handle(boot, rom));
             Receive<SessionGranted>(granted => Handle(boot, granted));
             Receive<SessionDenied>(denied => BootFailed($"{denied.Service} session \"{denied.Label}\" denied: {denied.Reason}"));
-            Receive<MemoryChunk>(chunk => Handle(boot, chunk));
-            Receive<DescriptorsChunk>(descriptors => Handle(boot, descriptors));
+            Receive<CloneChunk>(chunk => Handle(boot, chunk));
             Receive<ConfiguredOpen>(open => Handle(boot, open));
             Receive<LibcOk>(_ => { });
             Receive<CloneRefused>(refused => BootFailed($"clone session refused {refused.Size} bytes at 0x{refused.At:x}: {refused.Reason}"));
             Receive<DeliverSignal>(d => Signals.DefaultAction(d.Signal) is SignalAction.Terminate or SignalAction.TerminateWithCore
                                         && (d.Signal == Signal.SIGKILL || !_caught.Contains(d.Signal)), Handle);
             Receive<DeliverSignal>(_ => Stash.Stash());
+            Receive<LogLine>(_ => Stash.Stash());
             Receive<Reparented>(Handle);
         });
+    }
+
+    /// <summary>Genode's Forked_child: the start quota comes first; a forked child then asks for its clone session.</summary>
+    private void Handle(BootState boot, QuotaTransfer transfer)
+    {
+        _account.Credit(transfer.Amount);
+        if (!_setup.IsInit && !boot.CloneRequested) RequestClone(boot);
     }
 
     private void Handle(BootState boot, RomDataspace rom)
@@ -49,11 +57,18 @@ internal sealed partial class ProcessActor
 
         boot.Roms[rom.Name] = rom.Content;
         boot.PendingRoms.Remove(rom.Name);
+        FinishClone(boot);
         CompleteBoot(boot);
     }
 
     private void RequestImage(BootState boot, ChildConfig config)
     {
+        if (config.Cloned == _setup.IsInit)
+        {
+            BootFailed(config.Cloned ? "init's config says it is cloned" : "a forked child's config does not say cloned=\"yes\"");
+            return;
+        }
+
         IEnumerable<string> objects = config.Cloned ? config.Rw.Select(r => r.Name) : _setup.Runtime.InitImage.LoadedObjects;
         foreach (var name in objects)
         {
@@ -61,18 +76,17 @@ internal sealed partial class ProcessActor
             _policy.Tell(new SessionRequest(Services.Rom, name, Quota.Zero));
         }
 
-        _policy.Tell(new SessionRequest(Services.Log, "", Quota.Zero));
         if (!config.Cloned)
         {
             OpenConfiguredDescriptors(boot, config);
             boot.CloneDone = true;
+            CompleteBoot(boot);
+            return;
         }
+
+        PullImage(boot);
     }
 
-    /// <summary>
-    /// Genode: the dynamic linker has loaded the objects' ROMs (and libc opened LOG) before libc asks for the clone
-    /// session, so once the session closes and the parent goes on, nothing of the child's start-up is still on its way.
-    /// </summary>
     private void RequestClone(BootState boot)
     {
         boot.CloneRequested = true;
@@ -117,62 +131,47 @@ internal sealed partial class ProcessActor
 
     private void Handle(BootState boot, SessionGranted granted)
     {
-        switch (granted.Service)
-        {
-            case Services.Log:
-                _logSession = new LogSession(granted.SessionId, granted.Session);
-                CompleteBoot(boot);
-                break;
-            case Services.Clone:
-                boot.CloneSession = (granted.SessionId, granted.Session);
-                PullImage(boot, granted.SessionId, granted.Session);
-                break;
-        }
+        if (granted.Service != Services.Clone) return;
+        boot.CloneSession = (granted.SessionId, granted.Session);
+        PullImage(boot);
     }
 
-    /// <summary>Ask for every chunk at once (heap, stack, rw segments, each in pieces of one buffer), then the descriptors.</summary>
-    private void PullImage(BootState boot, long session, IActorRef clone)
+    /// <summary>Once the session is granted and the config read: the whole image and the descriptors in one request.</summary>
+    private void PullImage(BootState boot)
     {
-        var buffer = _options.CloneBufferSize;
-        foreach (var region in _config!.CloneOrder)
-        {
-            boot.Pages[region.At] = new ReadOnlyMemory<byte>[(region.Size + MemoryImage.PageSize - 1) / MemoryImage.PageSize];
-            for (long offset = 0; offset < region.Size; offset += buffer)
-            {
-                clone.Tell(new MemoryContent(session, region.At + (ulong)offset, Math.Min(buffer, region.Size - offset)));
-                boot.PendingChunks++;
-            }
-        }
-
-        clone.Tell(new DescriptorsContent(session));
+        if (!boot.ConfigRead || boot.CloneSession is not var (id, clone)) return;
+        clone.Tell(new CloneContent(id));
     }
 
-    private void Handle(BootState boot, MemoryChunk chunk)
+    private void Handle(BootState boot, CloneChunk chunk)
     {
-        var region = _config!.CloneOrder.First(r => r.Contains(chunk.At, chunk.Size));
-        chunk.Pages.CopyTo(boot.Pages[region.At], (long)((chunk.At - region.At) / MemoryImage.PageSize));
-        boot.PendingChunks--;
-        FinishClone(boot);
-    }
-
-    private void Handle(BootState boot, DescriptorsChunk chunk)
-    {
-        boot.Descriptors = chunk.Descriptors;
-        foreach (var inherited in chunk.Descriptors) _fds[inherited.Fd] = new Descriptor(inherited.Description, inherited.CloseOnExec);
-        var missing = _config!.Fds.Where(fd => !_fds.ContainsKey(fd.Id)).Select(fd => fd.Id).ToList();
+        var config = _config!;
+        var missing = config.CloneOrder.Where(r => !chunk.Memory.Any(c => c.At == r.At && c.Size == r.Size)).ToList();
         if (missing.Count > 0)
         {
-            BootFailed($"the clone session lacks descriptors {string.Join(", ", missing)} named in the config");
+            BootFailed($"the clone session lacks the {missing[0].Kind} region at 0x{missing[0].At:x} named in the config");
             return;
         }
 
+        foreach (var inherited in chunk.Descriptors) _fds[inherited.Fd] = new Descriptor(inherited.Description, inherited.CloseOnExec);
+        var lacking = config.Fds.Where(fd => !_fds.ContainsKey(fd.Id)).Select(fd => fd.Id).ToList();
+        if (lacking.Count > 0)
+        {
+            BootFailed($"the clone session lacks descriptors {string.Join(", ", lacking)} named in the config");
+            return;
+        }
+
+        boot.Pulled = chunk;
         FinishClone(boot);
     }
 
-    /// <summary>Genode d4e0d2f578: descriptors are open in the child before the session closes and the parent goes on.</summary>
+    /// <summary>
+    /// Genode d4e0d2f578: descriptors are open in the child before the session closes and the parent goes on; and the
+    /// objects' ROMs have arrived, so nothing of the child's start-up is on its way through the parent any more.
+    /// </summary>
     private void FinishClone(BootState boot)
     {
-        if (boot.PendingChunks > 0 || boot.Descriptors is null || boot.CloneSession is not var (id, clone)) return;
+        if (boot.Pulled is null || boot.PendingRoms.Count > 0 || boot.CloneSession is not var (id, clone)) return;
         clone.Tell(new SessionClose(id));
         _account.Credit(_options.CloneSessionQuota);
         boot.CloneSession = null;
@@ -182,21 +181,23 @@ internal sealed partial class ProcessActor
 
     private void CompleteBoot(BootState boot)
     {
-        if (!boot.ConfigRead || boot.PendingRoms.Count > 0 || _logSession is null || boot.PendingOpens > 0) return;
-        if (!boot.CloneDone)
-        {
-            if (!boot.CloneRequested) RequestClone(boot);
-            return;
-        }
-
+        if (boot.Done || !boot.ConfigRead || boot.PendingRoms.Count > 0 || boot.PendingOpens > 0 || !boot.CloneDone) return;
+        boot.Done = true;
         var config = _config!;
-        _memory = config.Cloned
-            ? AddressSpace.FromImage(new MemoryImage(config.CloneOrder, boot.Pages), _account)
+        _memory = boot.Pulled is { } pulled
+            ? AddressSpace.FromImage(ImageOf(config, pulled), _account)
             : AddressSpace.Create(_setup.Runtime.InitImage.LoadedObjects, _account);
         _roms = boot.Roms;
         StartProgram(config);
         Stash.UnstashAll();
         Running();
+    }
+
+    private static MemoryImage ImageOf(ChildConfig config, CloneChunk pulled)
+    {
+        var pages = new Dictionary<ulong, ReadOnlyMemory<byte>[]>(pulled.Memory.Count);
+        foreach (var chunk in pulled.Memory) pages[chunk.At] = chunk.Pages;
+        return new MemoryImage(config.CloneOrder, pages);
     }
 
     private void BootFailed(string reason)

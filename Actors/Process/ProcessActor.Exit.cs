@@ -47,11 +47,12 @@ internal sealed partial class ProcessActor
 
     /// <summary>
     /// Ended, not yet reaped: keeps its pid and status until its parent's wait4. Its exit is reported once init has
-    /// adopted every child (POSIX: the children are init's before the parent can be reaped).
+    /// adopted every child (POSIX: the children are init's before the parent can be reaped) and its last log lines are
+    /// written (nothing it logged is lost to a namespace that ends with it).
     /// </summary>
     private void Zombie(ProcessExited exited)
     {
-        if (_orphaning.Count == 0) _policy.Tell(exited);
+        ReportExit(exited);
         BecomeNamed(nameof(Zombie), () =>
         {
             Receive<Reap>(_ =>
@@ -62,17 +63,25 @@ internal sealed partial class ProcessActor
             Receive<Terminated>(terminated =>
             {
                 if (!_orphaning.Remove(terminated.ActorRef)) return;
-                if (_orphaning.Count == 0) _policy.Tell(exited);
+                ReportExit(exited);
                 StopWhenOrphansAreGone();
             });
             Receive<Reparented>(reparented =>
             {
                 Handle(reparented);
-                _policy.Tell(exited);
+                ReportExit(exited);
             });
-            Receive<PidAllocated>(Handle);
-            Receive<PidRefused>(Handle);
-            Receive<Described>(Handle);
+            Receive<SessionGranted>(granted => granted.Service == Services.Log, granted =>
+            {
+                LastLines(granted);
+                ReportExit(exited);
+            });
+            Receive<SessionDenied>(denied => denied.Service == Services.Log, denied =>
+            {
+                Log.LogDenied(_log, Pid, denied.Reason);
+                _unloggedLines = null;
+                ReportExit(exited);
+            });
             // A descendant's request still on its way through this process: the namespace's root serves it now.
             Receive<SessionRequest>(r => _setup.Core.Forward(r));
             Receive<ProgramEnded>(_ => { });
@@ -99,16 +108,26 @@ internal sealed partial class ProcessActor
                 ReapAll();
             });
             Receive<ChildReady>(Handle);
-            Receive<PidAllocated>(Handle);
-            Receive<PidRefused>(Handle);
-            Receive<Described>(Handle);
             Receive<SessionRequest>(ForwardToParentService);
             Receive<ProgramEnded>(_ => { });
+            Receive<SessionGranted>(granted => granted.Service == Services.Log, LastLines);
             Receive<NamespaceEmpty>(_ => Zombie(new ProcessExited(Pid, status, usage, _account.TakeAll())));
             Receive<ILibcRequest>(_ => Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended")));
             Receive<ResourceRequest>(r => Sender.Tell(new ResourceDenied(r.Amount, r.RequestId, "init has ended")));
             ReceiveAny(_ => { });
         });
+    }
+
+    /// <summary>The LOG session asked for by the program's last lines arrives after its end: write them, then close it.</summary>
+    private void LastLines(SessionGranted granted)
+    {
+        HandleLog(granted);
+        granted.Session.Tell(new SessionClose(granted.SessionId));
+    }
+
+    private void ReportExit(ProcessExited exited)
+    {
+        if (_orphaning.Count == 0 && _unloggedLines is null) _policy.Tell(exited);
     }
 
     private void ReapAll()

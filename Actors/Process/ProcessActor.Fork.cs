@@ -4,118 +4,85 @@ using Fork.Messages;
 
 namespace Fork.Actors;
 
-// Fork (Genode's fork_kernel_routine): take quota and a pid, describe the descriptors, generate the child's
-// config ROM and create its ForkedChild; fork returns once the child closed its clone session.
+// Fork (Genode's fork_kernel_routine), in the order it happens: take the fork quota, take a pid from the namespace's
+// table, let the clone service know what the child may pull, create the child's ForkedChild and its process side by
+// side, and have the file system describe and retain the descriptors for the ForkedChild, which writes the config
+// ROM. Fork returns when the ForkedChild reports the child ready (it closed its clone session).
 internal sealed partial class ProcessActor
 {
     private readonly Dictionary<int, PendingFork> _pendingForks = [];
     private IActorRef? _cloneService;
     private IReadOnlyDictionary<string, IActorRef>? _romServices;
-    private readonly Dictionary<long, ForkInProgress> _preparing = [];
     private long _childSequence;
     private long _forkRequests;
+    private static long _incarnations;
 
     private void Handle(ForkRequest fork)
     {
         var replyTo = Sender;
         var started = Stopwatch.GetTimestamp();
         WithQuota(_options.ForkQuota,
-            granted: () => PrepareFork(fork, replyTo, started),
-            denied: reason =>
-            {
-                ForkMetrics.ForkFailures.Add(1);
-                replyTo.Tell(new LibcError(Errno.EAGAIN, $"fork refused: {reason}"));
-            });
+            granted: () => CreateChild(fork, replyTo, started),
+            denied: reason => ForkFailed(replyTo, $"fork refused: {reason}"));
     }
 
-    /// <summary>Ask the core for a pid and the file system for the descriptors' descriptions, both at once.</summary>
-    private void PrepareFork(ForkRequest fork, IActorRef replyTo, long started)
+    private void CreateChild(ForkRequest fork, IActorRef replyTo, long started)
     {
-        var id = ++_forkRequests;
-        var prepared = new ForkInProgress(fork, replyTo, started, [.. _fds]);
-        _preparing[id] = prepared;
-        _setup.Core.Tell(new AllocatePid(Pid, id));
-        if (prepared.Descriptors.Count == 0) prepared.Described = [];
-        else _setup.FileSystem.Tell(new FsDescribe([.. prepared.Descriptors.Select(fd => fd.Value.Description)], Retain: true, id));
-    }
-
-    private void Handle(PidAllocated allocated) => Prepared(allocated.RequestId, p => p.Pid = allocated);
-
-    private void Handle(PidRefused refused) => Prepared(refused.RequestId, p => p.Refused = refused.Reason);
-
-    private void Handle(Described described) => Prepared(described.RequestId, p => p.Described = described.Descriptions);
-
-    private void Prepared(long id, Action<ForkInProgress> record)
-    {
-        if (!_preparing.TryGetValue(id, out var prepared)) return;
-        record(prepared);
-        if (prepared.Described is null || (prepared.Pid is null && prepared.Refused is null)) return;
-        _preparing.Remove(id);
-        if (Behaviour is not (nameof(Running) or nameof(Stopped)))
+        if (_setup.Pids.Allocate(Pid, _pgid) is not { } pid)
         {
-            AbandonFork(prepared);
+            _account.Credit(_options.ForkQuota);
+            ForkFailed(replyTo, $"fork refused: {_setup.Pids.Refusal}");
             return;
         }
 
-        if (prepared.Pid is not { } allocated)
-        {
-            AbandonFork(prepared);
-            ForkMetrics.ForkFailures.Add(1);
-            prepared.ReplyTo.Tell(new LibcError(Errno.EAGAIN, $"fork refused: {prepared.Refused}"));
-            return;
-        }
-
-        CreateChild(prepared, allocated);
-    }
-
-    private void CreateChild(ForkInProgress prepared, PidAllocated allocated)
-    {
-        var pid = allocated.Pid;
-        var image = prepared.Request.Image;
-        var config = ChildConfigFor(pid, image, prepared);
+        var image = fork.Image;
+        var inherited = new List<InheritedDescriptor>(_fds.Count);
+        foreach (var (fd, descriptor) in _fds) inherited.Add(new InheritedDescriptor(fd, descriptor.Description, descriptor.CloseOnExec));
         _cloneService ??= Context.ActorOf(CloneService.Props(Pid, _options.CloneBufferSize, _setup.FileSystem), "clone");
         _romServices ??= _roms.ToDictionary(rom => rom.Key, rom => Context.ActorOf(LocalRomService.Props(Pid, rom.Key, rom.Value), $"rom-{rom.Key}"));
         var child = _setup with
         {
-            Pid = pid, Ppid = Pid, Pgid = allocated.Pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
-            Entry = prepared.Request.Child, Handlers = image.Handlers, Reserve = _options.ForkQuota,
+            Pid = pid, Ppid = Pid, Pgid = _pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
+            Entry = fork.Child, Handlers = image.Handlers, Reserve = _options.ForkQuota,
         };
-        var inherited = prepared.Descriptors.Select(fd => new InheritedDescriptor(fd.Key, fd.Value.Description, fd.Value.CloseOnExec)).ToList();
         var forked = Context.ActorOf(
-            ForkedChild.Props(new ForkedChildSetup(child, ConfigRom.Generate(config), _cloneService, _romServices, _options.ForkQuota, image.Memory, inherited)),
+            ForkedChild.Props(new ForkedChildSetup(child, ChildConfigFor(pid, image), inherited, _cloneService, _romServices)),
             $"child-{pid}-{++_childSequence}");
         Context.Watch(forked);
-        _children[pid] = new ChildEntry(pid, forked, allocated.Pgid);
-        _pendingForks[pid] = new PendingFork(prepared.ReplyTo, prepared.Started);
+        _children[pid] = new ChildEntry(pid, forked, _pgid);
+        _pendingForks[pid] = new PendingFork(replyTo, started);
+
+        // Descriptions are retained by this process's message, so no close of its own can overtake them.
+        _setup.FileSystem.Tell(new FsDescribe([.. inherited.Select(d => d.Description)], Retain: true, ++_forkRequests), forked);
+        // Then the clone service (its release of what a dead child did not take comes after the retain), before the
+        // child exists, so the preparation is there ahead of the child's session request.
+        _cloneService.Tell(new PrepareClone(pid, forked, image.Memory, inherited));
+        // The process is not its ForkedChild's child: when this parent ends it must outlive the policy and go to init.
+#pragma warning disable AK1008
+        var process = Context.System.ActorOf(ProcessActor.Props(child with { Policy = forked }), $"pid{pid}-{Interlocked.Increment(ref _incarnations)}");
+#pragma warning restore AK1008
+        // Genode's Forked_child: the child's start quota moves from the parent, on the policy's behalf.
+        process.Tell(new QuotaTransfer(_options.ForkQuota), forked);
+        forked.Tell(new ChildCreated(process));
     }
 
-    private ChildConfig ChildConfigFor(int pid, ForkImage image, ForkInProgress prepared)
+    /// <summary>The child's config without its descriptors: the ForkedChild adds them once the file system described them.</summary>
+    private ChildConfig ChildConfigFor(int pid, ForkImage image)
     {
-        var info = prepared.Described!.ToDictionary(d => d.Description);
-        var fds = prepared.Descriptors
-            .Where(fd => info.ContainsKey(fd.Value.Description))
-            .Select(fd =>
-            {
-                var d = info[fd.Value.Description];
-                return new FdNode(fd.Key, d.Path, fd.Value.CloseOnExec, d.Flags.CanRead(), d.Flags.CanWrite(), d.Offset);
-            })
-            .ToList();
         var regions = image.Memory.Regions;
         var own = _config!;
         return new ChildConfig(
-            pid, image.Cwd, true, own.LibcAttributes, fds,
+            pid, image.Cwd, true, own.LibcAttributes, [],
             regions.FirstOrDefault(r => r.Kind == "stack"),
             [.. regions.Where(r => r.Kind == "rw")],
             [.. regions.Where(r => r.Kind == "heap")],
             ChildConfig.ImageNodes(own.Others, image.Args, image.Environment));
     }
 
-    /// <summary>A fork that will not happen: give back its pid, its descriptors and its quota.</summary>
-    private void AbandonFork(ForkInProgress prepared)
+    private static void ForkFailed(IActorRef replyTo, string reason)
     {
-        if (prepared.Pid is { } allocated) _setup.Core.Tell(new PidReleased(allocated.Pid));
-        foreach (var d in prepared.Described ?? []) _setup.FileSystem.Tell(new FsRelease(d.Description));
-        _account.Credit(_options.ForkQuota);
+        ForkMetrics.ForkFailures.Add(1);
+        replyTo.Tell(new LibcError(Errno.EAGAIN, reason));
     }
 
     private void Handle(ChildReady ready)
@@ -127,22 +94,4 @@ internal sealed partial class ProcessActor
     }
 
     private sealed record PendingFork(IActorRef ReplyTo, long Started);
-
-    /// <summary>A fork between its request and its child: waiting for a pid and the descriptions of its descriptors.</summary>
-    private sealed class ForkInProgress(ForkRequest request, IActorRef replyTo, long started, IReadOnlyList<KeyValuePair<int, Descriptor>> descriptors)
-    {
-        public ForkRequest Request { get; } = request;
-
-        public IActorRef ReplyTo { get; } = replyTo;
-
-        public long Started { get; } = started;
-
-        public IReadOnlyList<KeyValuePair<int, Descriptor>> Descriptors { get; } = descriptors;
-
-        public PidAllocated? Pid { get; set; }
-
-        public string? Refused { get; set; }
-
-        public IReadOnlyList<DescriptionInfo>? Described { get; set; }
-    }
 }

@@ -23,19 +23,18 @@ internal sealed partial class ProcessActor
         }
 
         var libc = new Libc(new LibcSetup(
-            Pid, Self, _killed, _pendingSignals, _setup.Handlers, _logSession!, _setup.Runtime.Programs, _memory!,
-            config.Args, config.Environment, config.Cwd));
+            Pid, Self, _killed, _pendingSignals, _setup.Handlers, _setup.Runtime.Programs, _memory!,
+            config.Args, config.Environment, config.Cwd, _context));
         var pid = Pid;
         _context.Unhandled = e => Log.Unhandled(_log, pid, e);
-        var ended = new TaskCompletionSource<ProgramEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
         var context = _context;
+        var self = Self;
         _context.Post(async _ =>
         {
             var result = await Run(main, libc);
             context.Checkpoint();
-            ended.TrySetResult(result);
+            self.Tell(result);
         }, null);
-        ended.Task.PipeTo(Self);
     }
 
     private static async Task<ProgramEnded> Run(ProcessMain main, Libc libc)

@@ -9,6 +9,33 @@ internal sealed partial class ProcessActor
 {
     private readonly Dictionary<string, IActorRef> _parentServices = new(StringComparer.Ordinal);
 
+    private List<string>? _unloggedLines;
+
+    /// <summary>The LOG session is opened with the first line (a parent service expanded on demand); lines wait for it in order.</summary>
+    private void Handle(LogLine line)
+    {
+        if (_logSession is { } session)
+        {
+            session.Write(line.Text);
+            return;
+        }
+
+        if (_unloggedLines is null)
+        {
+            _unloggedLines = [];
+            _policy.Tell(new SessionRequest(Services.Log, "", Quota.Zero));
+        }
+
+        _unloggedLines.Add(line.Text);
+    }
+
+    private void HandleLog(SessionGranted granted)
+    {
+        _logSession = new LogSession(granted.SessionId, granted.Session);
+        foreach (var text in _unloggedLines ?? []) _logSession.Write(text);
+        _unloggedLines = null;
+    }
+
     private void ForwardToParentService(SessionRequest request)
     {
         if (!_parentServices.TryGetValue(request.Service, out var service))

@@ -19,9 +19,6 @@ internal sealed partial class ProcessActor
         Receive<ChildExited>(Handle);
         Receive<ChildStateChanged>(Handle);
         Receive<ChildGroupChanged>(Handle);
-        Receive<PidAllocated>(Handle);
-        Receive<PidRefused>(Handle);
-        Receive<Described>(Handle);
         Receive<Adopt>(Handle);
         Receive<ResourceRequest>(Handle);
         Receive<SessionRequest>(ForwardToParentService);

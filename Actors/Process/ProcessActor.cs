@@ -80,7 +80,15 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
             Receive<ResourceGranted>(Handle);
             Receive<ResourceDenied>(Handle);
             Receive<QuotaTransfer>(t => _account.Credit(t.Amount));
+            ReceiveLog();
         });
+    }
+
+    private void ReceiveLog()
+    {
+        Receive<LogLine>(Handle);
+        Receive<SessionGranted>(granted => granted.Service == Services.Log, HandleLog);
+        Receive<SessionDenied>(denied => denied.Service == Services.Log, denied => Log.LogDenied(_log, Pid, denied.Reason));
     }
 
     /// <summary>Stopped (SIGSTOP and friends): the program's calls wait until SIGCONT; SIGKILL still kills.</summary>
@@ -98,6 +106,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
             Receive<ResourceGranted>(Handle);
             Receive<ResourceDenied>(Handle);
             Receive<QuotaTransfer>(t => _account.Credit(t.Amount));
+            ReceiveLog();
         });
     }
 }

@@ -14,6 +14,7 @@ internal sealed record ProcessSetup(
     IActorRef Policy,
     IActorRef Core,
     IActorRef FileSystem,
+    ProcessTable Pids,
     ProgramEntry Entry,
     RuntimeContext Runtime,
     IReadOnlyDictionary<Signal, Action<Signal>> Handlers,

@@ -20,8 +20,10 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
     private static readonly Quota StartQuota = new(2_500_000, 100);
     private static readonly MemoryRegion Stack = new("stack", "stack", MemoryLayout.StackAt, MemoryImage.PageSize);
-    private static readonly string Config = ConfigRom.Generate(new ChildConfig(Pid, "/", true, [], [], Stack, [], [], []));
+    private static readonly ChildConfig ConfigWithoutFds = new(Pid, "/", true, [], [], Stack, [], [], []);
     private static readonly InheritedDescriptor[] Descriptors = [new(0, 11, false)];
+    private static readonly DescriptionInfo[] Described = [new(11, "/dev/null", OpenFlags.ReadOnly, 0)];
+    private static readonly string Config = ConfigRom.Generate(ConfigWithoutFds with { Fds = [new FdNode(0, "/dev/null", false, true, false, 0)] });
 
     /// <summary>What the parent froze at fork: the one stack page the config names, every byte 42.</summary>
     private static readonly MemoryImage Image = new(
@@ -67,8 +69,6 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         StartChild(tooLittle);
 
         // With less than a clone session costs, the child cannot boot; what it was given comes back with its exit.
-        _parent.ExpectMsg<SessionRequest>(r => r.Service == Services.Log);
-        _parent.Reply(new SessionGranted(Services.Log, "7", 1, CreateTestProbe().Ref));
         _parent.ExpectMsg(new ChildReady(Pid));
         _parent.ExpectMsg<ChildExited>(e => e.Pid == Pid && e.Status == WaitStatus.FromSignal(Signal.SIGKILL, false) && e.Returned == tooLittle);
         _clone.ExpectMsg(new CloneAbandoned(Pid));
@@ -80,14 +80,10 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         var gate = new TaskCompletionSource();
         var (child, process) = StartChild(StartQuota, ReadFirstStackByteAfter(gate.Task));
 
-        _parent.ExpectMsg<SessionRequest>(r => r.Service == Services.Log);
-        _parent.Reply(new SessionGranted(Services.Log, "7", 1, CreateTestProbe().Ref));
         _clone.ExpectMsg<CloneSessionRequest>(r => r.Pid == Pid);
         _clone.Reply(new SessionGranted(Services.Clone, "", 9, _clone.Ref));
-        _clone.ExpectMsg(new MemoryContent(9, Stack.At, Stack.Size));
-        _clone.Reply(new MemoryChunk(Stack.At, Stack.Size, Image.Pages[Stack.At]));
-        _clone.ExpectMsg(new DescriptorsContent(9));
-        _clone.Reply(new DescriptorsChunk([]));
+        _clone.ExpectMsg(new CloneContent(9));
+        _clone.Reply(new CloneChunk([new MemoryChunk(Stack.At, Stack.Size, Image.Pages[Stack.At])], Descriptors));
         _clone.ExpectMsg(new SessionClose(9));
 
         child.Tell(new CloneClosed(Pid), _clone.Ref);
@@ -353,27 +349,29 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>
-    /// A ForkedChild under the parent probe, which first prepares the child's clone (so the preparation reaches the clone
-    /// service ahead of the child's session request); returns it and the process it spawned (seen through the core probe).
+    /// What the parent does at fork: a ForkedChild under the parent probe and the child's process beside it, the start
+    /// quota sent to the process on the policy's behalf, the descriptors described to the policy (as the file system
+    /// does); returns both once the process told the core it exists.
     /// </summary>
     private (IActorRef Child, IActorRef Process) StartChild(Quota startQuota, ProgramEntry? program = null)
     {
-        var child = _parent.ChildActorOf(ForkedChild.Props(Setup(startQuota, program)), "child");
-        _clone.ExpectMsg<PrepareClone>(p => p.Pid == Pid && p.ForkedChild.Equals(child) && p.Image == Image && p.Descriptors.SequenceEqual(Descriptors));
-        var process = _core.ExpectMsg<ProcessStarted>(s => s.Pid == Pid).Process;
+        var setup = Setup(program);
+        var child = _parent.ChildActorOf(ForkedChild.Props(setup), "child");
+        child.Tell(new Described(Described), _fs.Ref);
+        var process = Sys.ActorOf(ProcessActor.Props(setup.Child with { Policy = child }), "pid7");
+        process.Tell(new QuotaTransfer(startQuota), child);
+        child.Tell(new ChildCreated(process), _parent.Ref);
+        _core.ExpectMsg<ProcessStarted>(s => s.Pid == Pid && s.Process.Equals(process));
         return (child, process);
     }
 
     /// <summary>
-    /// A starting child whose process has read its config and asked for its LOG and clone sessions (both unanswered,
-    /// so it stays quiet): the LOG request reached the parent, the clone request the clone service, with the clone quota.
+    /// A starting child whose process has asked for its config and its clone session (unanswered, so it stays quiet):
+    /// the clone request reached the clone service with the clone quota.
     /// </summary>
     private (IActorRef Child, IActorRef Process) StartBootingChild()
     {
         var (child, process) = StartChild(StartQuota);
-        _parent.ExpectMsg<SessionRequest>((r, sender) => r == new SessionRequest(Services.Log, "7", Quota.Zero) && sender.Equals(process));
-        // As in Genode, the child asks for its clone session once its ROMs and LOG are there.
-        _parent.Reply(new SessionGranted(Services.Log, "7", 1, CreateTestProbe().Ref));
         _clone.ExpectMsg<CloneSessionRequest>((r, sender) =>
             r.Pid == Pid && r.Request == new SessionRequest(Services.Clone, "", _options.CloneSessionQuota) && sender.Equals(process));
         return (child, process);
@@ -388,14 +386,14 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         return child;
     }
 
-    private ForkedChildSetup Setup(Quota startQuota, ProgramEntry? program)
+    private ForkedChildSetup Setup(ProgramEntry? program)
     {
         var runtime = new RuntimeContext(_options, ProgramRegistry.WithBuiltIns(), new ProcessOptions());
         var entry = program ?? new ProgramEntry("idle", (ProcessMain)(_ => Task.FromResult(0)));
-        var process = new ProcessSetup(Pid, ParentPid, ParentPid, "7", ActorRefs.Nobody, _core.Ref, _fs.Ref, entry, runtime,
-            new Dictionary<Signal, Action<Signal>>(), startQuota);
+        var process = new ProcessSetup(Pid, ParentPid, ParentPid, "7", ActorRefs.Nobody, _core.Ref, _fs.Ref, new ProcessTable(100), entry, runtime,
+            new Dictionary<Signal, Action<Signal>>(), StartQuota);
         var roms = new Dictionary<string, IActorRef> { ["binary"] = _binaryRom.Ref, ["libc.lib.so"] = _libcRom.Ref };
-        return new ForkedChildSetup(process, Config, _clone.Ref, roms, startQuota, Image, Descriptors);
+        return new ForkedChildSetup(process, ConfigWithoutFds, Descriptors, _clone.Ref, roms);
     }
 
     /// <summary>A program that waits for <paramref name="gate"/>, then exits with the first byte of its (cloned) stack.</summary>
