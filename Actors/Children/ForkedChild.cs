@@ -55,9 +55,9 @@ internal sealed class ForkedChild : TracedActor
         _process.Tell(Reap.Instance);
     }
 
-    public static Props Props(ForkedChildSetup setup) => Akka.Actor.Props.Create(() => new ForkedChild(setup));
+    public static Props Props(ForkedChildSetup setup) => FactoryProps.Of(() => new ForkedChild(setup));
 
-    public static Props AdoptedProps(AdoptedChildSetup setup) => Akka.Actor.Props.Create(() => new ForkedChild(setup));
+    public static Props AdoptedProps(AdoptedChildSetup setup) => FactoryProps.Of(() => new ForkedChild(setup));
 
     /// <summary>The child boots: its config ROM (written once the file system described the descriptors) and its clone session.</summary>
     private void StartingUp(ConfigRomState config)

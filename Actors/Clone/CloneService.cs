@@ -34,7 +34,7 @@ internal sealed class CloneService : TracedActor
     protected override int TracePid => _parentPid;
 
     public static Props Props(int parentPid, int bufferSize, IActorRef fileSystem) =>
-        Akka.Actor.Props.Create(() => new CloneService(parentPid, bufferSize, fileSystem));
+        FactoryProps.Of(() => new CloneService(parentPid, bufferSize, fileSystem));
 
     private void Handle(CloneSessionRequest open)
     {

@@ -43,7 +43,7 @@ internal sealed partial class ProcessActor
             boot.ConfigRead = true;
             try
             {
-                _config = ConfigRom.Parse(rom.Content);
+                _config = ConfigRomReader.Read(rom.Content);
             }
             catch (PosixException e)
             {

@@ -44,7 +44,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 
     protected override int TracePid => _setup.Pid;
 
-    public static Props Props(ProcessSetup setup) => Akka.Actor.Props.Create(() => new ProcessActor(setup));
+    public static Props Props(ProcessSetup setup) => FactoryProps.Of(() => new ProcessActor(setup));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 

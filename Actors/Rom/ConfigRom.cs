@@ -56,6 +56,12 @@ internal static class ConfigRom
             throw new PosixException(Errno.EINVAL, $"config ROM is not XML: {e.Message}");
         }
 
+        return FromXml(root);
+    }
+
+    /// <summary>The config a parsed config ROM describes; a config that lacks what it needs is a <see cref="PosixException"/> (EINVAL).</summary>
+    public static ChildConfig FromXml(XElement root)
+    {
         var libc = root.Element("libc") ?? throw new PosixException(Errno.EINVAL, "config ROM has no <libc> node");
         var fds = libc.Elements("fd").Select(fd => new FdNode(
             Int(fd, "id"), (string?)fd.Attribute("path") ?? "", Yes(fd, "cloexec"), Yes(fd, "readable"),

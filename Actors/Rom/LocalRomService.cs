@@ -19,5 +19,5 @@ internal sealed class LocalRomService : TracedActor
     protected override int TracePid => _parentPid;
 
     public static Props Props(int parentPid, string name, string content) =>
-        Akka.Actor.Props.Create(() => new LocalRomService(parentPid, name, content));
+        FactoryProps.Of(() => new LocalRomService(parentPid, name, content));
 }

@@ -21,5 +21,5 @@ internal sealed class ParentService : TracedActor
     protected override int TracePid => _pid;
 
     public static Props Props(int pid, string service, IActorRef policy) =>
-        Akka.Actor.Props.Create(() => new ParentService(pid, service, policy));
+        FactoryProps.Of(() => new ParentService(pid, service, policy));
 }

@@ -29,7 +29,8 @@ internal abstract class TracedActor : UntypedActor
     protected void BecomeNamed(string behaviour, Action receives)
     {
         Behaviour = behaviour;
-        _handlers = [];
+        // Sized for the largest behaviour (a running process), so building one never grows the list.
+        _handlers = new List<Func<object, bool>>(32);
         receives();
     }
 
