@@ -55,7 +55,7 @@ internal sealed class ForkedChild : TracedActor
         _process.Tell(Reap.Instance);
     }
 
-    public static Props Props(ForkedChildSetup setup) => FactoryProps.Of(() => new ForkedChild(setup));
+    public static Props Props(ForkedChildSetup setup) => FactoryProps.Once(() => new ForkedChild(setup));
 
     public static Props AdoptedProps(AdoptedChildSetup setup) => FactoryProps.Of(() => new ForkedChild(setup));
 
@@ -86,20 +86,22 @@ internal sealed class ForkedChild : TracedActor
                 _process.Tell(new DeliverSignal(Signal.SIGKILL, _parentPid));
                 HandOver(orphan, null);
             });
-            ReceiveAlways();
+            Receive(OnAlways);
         });
     }
 
-    private void Running()
+    private void Running() => BecomeNamed(nameof(Running), OnRunning);
+
+    private bool OnRunning(object message)
     {
-        BecomeNamed(nameof(Running), () =>
+        switch (message)
         {
-            Receive<SessionRequest>(request => Route(request, startingUp: false));
-            Receive<ProcessExited>(Exited);
-            Receive<ProcessStateChanged>(changed => Context.Parent.Tell(new ChildStateChanged(_pid, changed.Status)));
-            Receive<Orphan>(orphan => HandOver(orphan, null));
-            ReceiveAlways();
-        });
+            case SessionRequest request: Route(request, startingUp: false); return true;
+            case ProcessExited exited: Exited(exited); return true;
+            case ProcessStateChanged changed: Context.Parent.Tell(new ChildStateChanged(_pid, changed.Status)); return true;
+            case Orphan orphan: HandOver(orphan, null); return true;
+            default: return OnAlways(message);
+        }
     }
 
     private void Exited(ProcessExited exited)
@@ -111,21 +113,26 @@ internal sealed class ForkedChild : TracedActor
             Receive<ProcessExited>(_ => { });
             Receive<ProcessStateChanged>(_ => { });
             Receive<Orphan>(orphan => HandOver(orphan, exited));
-            ReceiveAlways();
+            Receive(OnAlways);
         });
     }
 
     /// <summary>Handlers of every state: reaping, quota and a process that vanished without a word.</summary>
-    private void ReceiveAlways()
+    private bool OnAlways(object message)
     {
-        // Described after the child ended: its clone service releases what the child did not take.
-        Receive<Described>(_ => { });
-        Receive<Reap>(_ => Context.Stop(Self));
-        Receive<ResourceRequest>(request => Context.Parent.Tell(request));
-        Receive<ResourceGranted>(granted => _process.Tell(granted));
-        Receive<ResourceDenied>(denied => _process.Tell(denied));
-        Receive<Terminated>(t => t.ActorRef.Equals(_process), _ =>
-            Self.Tell(new ProcessExited(_pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero)));
+        switch (message)
+        {
+            // Described after the child ended: its clone service releases what the child did not take.
+            case Described: return true;
+            case Reap: Context.Stop(Self); return true;
+            case ResourceRequest request: Context.Parent.Tell(request); return true;
+            case ResourceGranted granted: _process.Tell(granted); return true;
+            case ResourceDenied denied: _process.Tell(denied); return true;
+            case Terminated terminated when terminated.ActorRef.Equals(_process):
+                Self.Tell(new ProcessExited(_pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero));
+                return true;
+            default: return false;
+        }
     }
 
     /// <summary>

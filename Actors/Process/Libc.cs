@@ -13,10 +13,11 @@ public sealed class Libc
 {
     private readonly IActorRef _process;
     private readonly CancellationTokenSource _killed;
-    private readonly ConcurrentQueue<Signal> _pendingSignals;
-    private readonly ConcurrentDictionary<Signal, Action<Signal>> _handlers;
+    private readonly PendingSignals _pendingSignals;
+    private readonly Lock _handlersGate = new();
+    private Dictionary<Signal, Action<Signal>>? _handlers;
     private readonly ProgramRegistry _programs;
-    private readonly ConcurrentDictionary<string, Task<SessionGranted>> _sessions = new();
+    private ConcurrentDictionary<string, Task<SessionGranted>>? _sessions;
     private readonly SynchronizationContext _context;
     private readonly ActorPath _callPath;
     private readonly IActorRefProvider _provider;
@@ -30,7 +31,7 @@ public sealed class Libc
         _process = setup.Process;
         _killed = setup.Killed;
         _pendingSignals = setup.PendingSignals;
-        _handlers = new ConcurrentDictionary<Signal, Action<Signal>>(setup.Handlers);
+        if (setup.Handlers.Count > 0) _handlers = new Dictionary<Signal, Action<Signal>>(setup.Handlers);
         _programs = setup.Programs;
         Memory = setup.Memory;
         Args = setup.Args;
@@ -78,7 +79,7 @@ public sealed class Libc
     {
         ArgumentNullException.ThrowIfNull(child);
         Enter();
-        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, new Dictionary<Signal, Action<Signal>>(_handlers));
+        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, HandlersAtFork());
         return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image)));
     }
 
@@ -103,8 +104,11 @@ public sealed class Libc
         Enter();
         if (signal == 0 || !Signals.IsValid(signal) || !Signals.CanBeCaught(signal))
             throw new PosixException(Errno.EINVAL, $"{signal} cannot be caught");
-        if (handler is null) _handlers.TryRemove(signal, out _);
-        else _handlers[signal] = handler;
+        lock (_handlersGate)
+        {
+            if (handler is null) _handlers?.Remove(signal);
+            else (_handlers ??= [])[signal] = handler;
+        }
         _process.Tell(new SetDisposition(signal, handler is not null));
     }
 
@@ -174,14 +178,15 @@ public sealed class Libc
     private async Task<SessionGranted> Session(string service)
     {
         Enter();
-        var granted = _sessions.GetOrAdd(service, s => OpenSessionAsync(s));
+        var sessions = LazyInitializer.EnsureInitialized(ref _sessions, () => new ConcurrentDictionary<string, Task<SessionGranted>>(StringComparer.Ordinal));
+        var granted = sessions.GetOrAdd(service, s => OpenSessionAsync(s));
         try
         {
             return await granted;
         }
         catch (PosixException)
         {
-            _sessions.TryRemove(KeyValuePair.Create(service, granted));
+            sessions.TryRemove(KeyValuePair.Create(service, granted));
             throw;
         }
     }
@@ -244,9 +249,19 @@ public sealed class Libc
         if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
         while (_pendingSignals.TryDequeue(out var signal))
         {
-            if (_handlers.TryGetValue(signal, out var handler)) handler(signal);
+            Action<Signal>? handler;
+            lock (_handlersGate) handler = _handlers?.GetValueOrDefault(signal);
+            handler?.Invoke(signal);
         }
     }
+
+    /// <summary>The handlers a forked child starts with (a copy: the child's own changes stay its own).</summary>
+    private IReadOnlyDictionary<Signal, Action<Signal>> HandlersAtFork()
+    {
+        lock (_handlersGate) return _handlers is null ? NoHandlers : new Dictionary<Signal, Action<Signal>>(_handlers);
+    }
+
+    private static readonly IReadOnlyDictionary<Signal, Action<Signal>> NoHandlers = new Dictionary<Signal, Action<Signal>>();
 
     private static long Ok(object reply) => reply switch
     {

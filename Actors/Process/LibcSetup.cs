@@ -9,7 +9,7 @@ internal sealed record LibcSetup(
     int Pid,
     IActorRef Process,
     CancellationTokenSource Killed,
-    ConcurrentQueue<Signal> PendingSignals,
+    PendingSignals PendingSignals,
     IReadOnlyDictionary<Signal, Action<Signal>> Handlers,
     ProgramRegistry Programs,
     AddressSpace Memory,

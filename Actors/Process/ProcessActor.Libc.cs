@@ -7,17 +7,20 @@ namespace Fork.Actors;
 // and those the file system answers (read, write, seek) are forwarded, so the reply goes straight back.
 internal sealed partial class ProcessActor
 {
-    private void ReceiveLibc()
+    private bool OnLibc(object message)
     {
-        Receive<GetPpid>(_ => Sender.Tell(new LibcOk(_ppid)));
-        Receive<ForkRequest>(Handle);
-        Receive<Wait4>(Handle);
-        Receive<CancelWait>(Handle);
-        Receive<KillProcess>(kill => _setup.Core.Forward(new KillRequest(Pid, kill.Pid, kill.Signal)));
-        Receive<SetPgid>(set => _setup.Core.Forward(new SetPgidRequest(Pid, set.Pid, set.Pgid)));
-        Receive<GetPgrp>(_ => Sender.Tell(new LibcOk(_pgid)));
-        Receive<OpenSession>(open => _policy.Tell(new SessionRequest(open.Service, "", Quota.Zero), Sender));
-        Receive<ProgramEnded>(Handle);
-        ReceiveFiles();
+        switch (message)
+        {
+            case GetPpid: Sender.Tell(new LibcOk(_ppid)); return true;
+            case ForkRequest fork: Handle(fork); return true;
+            case Wait4 wait: Handle(wait); return true;
+            case CancelWait cancel: Handle(cancel); return true;
+            case KillProcess kill: _setup.Core.Forward(new KillRequest(Pid, kill.Pid, kill.Signal)); return true;
+            case SetPgid set: _setup.Core.Forward(new SetPgidRequest(Pid, set.Pid, set.Pgid)); return true;
+            case GetPgrp: Sender.Tell(new LibcOk(_pgid)); return true;
+            case OpenSession open: _policy.Tell(new SessionRequest(open.Service, "", Quota.Zero), Sender); return true;
+            case ProgramEnded ended: Handle(ended); return true;
+            default: return false;
+        }
     }
 }

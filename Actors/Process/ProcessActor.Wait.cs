@@ -13,16 +13,20 @@ internal sealed partial class ProcessActor
     private long _exitSequence;
     private int _pgid;
 
-    private void ReceiveParentRole()
+    private bool OnParentRole(object message)
     {
-        Receive<ChildReady>(Handle);
-        Receive<ChildExited>(Handle);
-        Receive<ChildStateChanged>(Handle);
-        Receive<ChildGroupChanged>(Handle);
-        Receive<Adopt>(Handle);
-        Receive<ResourceRequest>(Handle);
-        Receive<SessionRequest>(ForwardToParentService);
-        Receive<Terminated>(Handle);
+        switch (message)
+        {
+            case ChildReady ready: Handle(ready); return true;
+            case ChildExited exited: Handle(exited); return true;
+            case ChildStateChanged changed: Handle(changed); return true;
+            case ChildGroupChanged changed: Handle(changed); return true;
+            case Adopt adopt: Handle(adopt); return true;
+            case ResourceRequest request: Handle(request); return true;
+            case SessionRequest request: ForwardToParentService(request); return true;
+            case Terminated terminated: Handle(terminated); return true;
+            default: return false;
+        }
     }
 
     /// <summary>A child's policy died before the child was reaped (it failed): the child counts as killed.</summary>

@@ -16,7 +16,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     private readonly ForkRuntimeOptions _options;
     private readonly QuotaAccount _account = new(Quota.Zero);
     private readonly CancellationTokenSource _killed = new();
-    private readonly ConcurrentQueue<Signal> _pendingSignals = new();
+    private readonly PendingSignals _pendingSignals = new();
     private readonly HashSet<Signal> _caught;
     private readonly ProcessSynchronizationContext _context = new();
     private readonly ILogger _log;
@@ -68,45 +68,43 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     }
 
     /// <summary>Running: the program runs and every libc call, child report and signal is served.</summary>
-    private void Running()
-    {
-        BecomeNamed(nameof(Running), () =>
-        {
-            ReceiveLibc();
-            ReceiveParentRole();
-            Receive<DeliverSignal>(Handle);
-            Receive<SetDisposition>(Handle);
-            Receive<Reparented>(Handle);
-            Receive<ResourceGranted>(Handle);
-            Receive<ResourceDenied>(Handle);
-            Receive<QuotaTransfer>(t => _account.Credit(t.Amount));
-            ReceiveLog();
-        });
-    }
+    private void Running() => BecomeNamed(nameof(Running), OnRunning, ReceiveFiles);
 
-    private void ReceiveLog()
-    {
-        Receive<LogLine>(Handle);
-        Receive<SessionGranted>(granted => granted.Service == Services.Log, HandleLog);
-        Receive<SessionDenied>(denied => denied.Service == Services.Log, denied => Log.LogDenied(_log, Pid, denied.Reason));
-    }
+    private bool OnRunning(object message) => OnLibc(message) || OnParentRole(message) || OnProcess(message);
 
     /// <summary>Stopped (SIGSTOP and friends): the program's calls wait until SIGCONT; SIGKILL still kills.</summary>
-    private void Stopped()
+    private void Stopped() => BecomeNamed(nameof(Stopped), OnStopped);
+
+    private bool OnStopped(object message)
     {
-        BecomeNamed(nameof(Stopped), () =>
+        switch (message)
         {
-            Receive<DeliverSignal>(d => d.Signal is Signal.SIGKILL or Signal.SIGCONT, Handle);
-            Receive<DeliverSignal>(_ => Stash.Stash());
-            Receive<ILibcRequest>(_ => Stash.Stash());
-            Receive<CancelWait>(_ => Stash.Stash());
-            ReceiveParentRole();
-            Receive<SetDisposition>(Handle);
-            Receive<Reparented>(Handle);
-            Receive<ResourceGranted>(Handle);
-            Receive<ResourceDenied>(Handle);
-            Receive<QuotaTransfer>(t => _account.Credit(t.Amount));
-            ReceiveLog();
-        });
+            case DeliverSignal { Signal: Signal.SIGKILL or Signal.SIGCONT } deliver:
+                Handle(deliver);
+                return true;
+            case DeliverSignal or ILibcRequest or CancelWait:
+                Stash.Stash();
+                return true;
+            default:
+                return OnParentRole(message) || OnProcess(message);
+        }
+    }
+
+    /// <summary>What a live process handles in every state but booting: signals, its place in the tree, quota and its log.</summary>
+    private bool OnProcess(object message)
+    {
+        switch (message)
+        {
+            case DeliverSignal deliver: Handle(deliver); return true;
+            case SetDisposition disposition: Handle(disposition); return true;
+            case Reparented reparented: Handle(reparented); return true;
+            case ResourceGranted granted: Handle(granted); return true;
+            case ResourceDenied denied: Handle(denied); return true;
+            case QuotaTransfer transfer: _account.Credit(transfer.Amount); return true;
+            case LogLine line: Handle(line); return true;
+            case SessionGranted { Service: Services.Log } granted: HandleLog(granted); return true;
+            case SessionDenied { Service: Services.Log } denied: Log.LogDenied(_log, Pid, denied.Reason); return true;
+            default: return false;
+        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Fork.Actors;
 
 /// <summary>
@@ -8,8 +6,10 @@ namespace Fork.Actors;
 /// </summary>
 internal sealed class ProcessSynchronizationContext : SynchronizationContext
 {
-    private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _queue = new();
-    private int _scheduled;
+    // A plain queue under a lock, made with the first post: a concurrent queue costs a kilobyte per process even when idle.
+    private readonly Lock _gate = new();
+    private Queue<(SendOrPostCallback Callback, object? State)>? _queue;
+    private bool _scheduled;
     private long _userTicks;
     private long _systemTicks;
 
@@ -23,11 +23,14 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
 
     public override void Post(SendOrPostCallback d, object? state)
     {
-        _queue.Enqueue((d, state));
-        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        lock (_gate)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(), this, preferLocal: false);
+            (_queue ??= new Queue<(SendOrPostCallback, object?)>(4)).Enqueue((d, state));
+            if (_scheduled) return;
+            _scheduled = true;
         }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(), this, preferLocal: false);
     }
 
     public override void Send(SendOrPostCallback d, object? state) =>
@@ -62,6 +65,17 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
         (_segmentUser, _segmentSystem) = (user, system);
     }
 
+    /// <summary>The next continuation, or null when the queue is empty (then the next post schedules a drain).</summary>
+    private (SendOrPostCallback, object?)? Next()
+    {
+        lock (_gate)
+        {
+            if (_queue is { Count: > 0 } queue) return queue.Dequeue();
+            _scheduled = false;
+            return null;
+        }
+    }
+
     private void Drain()
     {
         var previous = Current;
@@ -69,12 +83,7 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
         (_segmentUser, _segmentSystem) = ThreadCpuClock.Now();
         try
         {
-            while (true)
-            {
-                while (_queue.TryDequeue(out var item)) Run(item.Callback, item.State);
-                Volatile.Write(ref _scheduled, 0);
-                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0) break;
-            }
+            while (Next() is var (callback, state)) Run(callback, state);
         }
         finally
         {

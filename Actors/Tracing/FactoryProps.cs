@@ -8,13 +8,26 @@ namespace Fork.Actors;
 /// </summary>
 internal static class FactoryProps
 {
-    public static Props Of<TActor>(Func<TActor> factory) where TActor : ActorBase => Props.CreateBy(new Producer<TActor>(factory));
+    public static Props Of<TActor>(Func<TActor> factory) where TActor : ActorBase => Props.CreateBy(new Producer<TActor>(factory, once: false));
 
-    private sealed class Producer<TActor>(Func<TActor> factory) : IIndirectActorProducer where TActor : ActorBase
+    /// <summary>
+    /// For an actor that is never restarted (its parent's strategy stops it): the factory, and the setup it holds, are
+    /// let go once the actor exists, instead of living as long as the actor in its props.
+    /// </summary>
+    public static Props Once<TActor>(Func<TActor> factory) where TActor : ActorBase => Props.CreateBy(new Producer<TActor>(factory, once: true));
+
+    private sealed class Producer<TActor>(Func<TActor> factory, bool once) : IIndirectActorProducer where TActor : ActorBase
     {
+        private Func<TActor>? _factory = factory;
+
         public Type ActorType => typeof(TActor);
 
-        public ActorBase Produce() => factory();
+        public ActorBase Produce()
+        {
+            var make = _factory ?? throw new InvalidOperationException($"{typeof(TActor).Name} is made once and is not restarted.");
+            if (once) _factory = null;
+            return make();
+        }
 
         public void Release(ActorBase actor)
         {

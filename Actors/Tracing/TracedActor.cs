@@ -7,12 +7,16 @@ namespace Fork.Actors;
 /// Base of every runtime actor: each message received is logged at Debug under
 /// <see cref="ForkTracing.TraceCategory"/> with sender, receiver, pid and current behaviour.
 /// Handlers are registered as with Akka's ReceiveActor (<c>Receive&lt;Wait4&gt;(Handle)</c>, <c>BecomeNamed</c>), but a
-/// behaviour is a plain list of handlers: switching states on the fork path costs a list, not a compiled matcher.
+/// behaviour is a plain list of handlers: switching states on the fork path costs a list, not a compiled matcher. A state
+/// that every live process sits in is written as one method (a <c>switch</c> over the message) instead: a list holds a
+/// delegate or two per handler for as long as the state lasts, kilobytes per process.
 /// </summary>
 internal abstract class TracedActor : UntypedActor
 {
     private readonly ILogger _trace;
+    private static readonly List<Func<object, bool>> NoHandlers = [];
     private List<Func<object, bool>> _handlers = [];
+    private Func<object, bool>? _state;
 
     protected TracedActor()
     {
@@ -29,8 +33,23 @@ internal abstract class TracedActor : UntypedActor
     protected void BecomeNamed(string behaviour, Action receives)
     {
         Behaviour = behaviour;
-        // Sized for the largest behaviour (a running process), so building one never grows the list.
-        _handlers = new List<Func<object, bool>>(32);
+        _state = null;
+        // Sized for the largest behaviour, so building one never grows the list.
+        _handlers = new List<Func<object, bool>>(24);
+        receives();
+    }
+
+    /// <summary>
+    /// Replace the current behaviour by <paramref name="state"/>, which answers whether it handled a message; what it does
+    /// not handle goes to the handlers <paramref name="receives"/> registers, if any.
+    /// </summary>
+    protected void BecomeNamed(string behaviour, Func<object, bool> state, Action? receives = null)
+    {
+        Behaviour = behaviour;
+        _state = state;
+        _handlers = NoHandlers;
+        if (receives is null) return;
+        _handlers = [];
         receives();
     }
 
@@ -48,6 +67,9 @@ internal abstract class TracedActor : UntypedActor
         return true;
     });
 
+    /// <summary>A handler written as one method: it answers whether it handled the message.</summary>
+    protected void Receive(Func<object, bool> handle) => _handlers.Add(handle);
+
     protected void ReceiveAny(Action<object> handle) => _handlers.Add(message =>
     {
         handle(message);
@@ -56,6 +78,7 @@ internal abstract class TracedActor : UntypedActor
 
     protected sealed override void OnReceive(object message)
     {
+        if (_state is { } state && state(message)) return;
         foreach (var handler in _handlers)
         {
             if (handler(message)) return;
