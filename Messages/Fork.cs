@@ -28,8 +28,11 @@ public sealed record ForkRequest(ProgramEntry Child, ForkImage Image) : ILibcReq
 /// <summary>Parent → the new child's ForkedChild: the child's process, created beside it, that it polices.</summary>
 public sealed record ChildCreated(IActorRef Process);
 
-/// <summary>ForkedChild → parent: the child closed its clone session (or exited before): fork may return.</summary>
-public sealed record ChildReady(int Pid);
+/// <summary>
+/// ForkedChild → parent: the child closed its clone session (or exited before): fork may return. <paramref name="Returned"/>
+/// is what the child gave back of its start quota (all but its reserve).
+/// </summary>
+public sealed record ChildReady(int Pid, Quota Returned = default);
 
 /// <summary>ForkedChild → parent: the child ended; the parent is charged SIGCHLD.</summary>
 public sealed record ChildExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned);

@@ -17,6 +17,7 @@ internal sealed class ForkedChild : TracedActor
     private readonly IActorRef? _cloneService;
     private readonly IReadOnlyDictionary<string, IActorRef> _romServices;
     private IActorRef _process = ActorRefs.Nobody;
+    private Quota _returned;
     private bool _handedOver;
 
     public ForkedChild(ForkedChildSetup setup)
@@ -68,16 +69,17 @@ internal sealed class ForkedChild : TracedActor
             Receive<Described>(described => config.Describe(described.Descriptions));
             Receive<SessionRequest>(request => Labels.Last(request.Label) == "config" && request.Service == Services.Rom, _ => config.Serve(Sender));
             Receive<SessionRequest>(request => Route(request, startingUp: true));
+            Receive<QuotaTransfer>(returned => _returned += returned.Amount);
             Receive<CloneClosed>(_ =>
             {
                 Running();
-                Context.Parent.Tell(new ChildReady(_pid));
+                Context.Parent.Tell(new ChildReady(_pid, _returned));
             });
             Receive<ProcessExited>(exited =>
             {
                 // Genode b7fbe65ff2: a child that exits before it is ready stays exited; fork still returns its pid.
                 _cloneService?.Tell(new CloneAbandoned(_pid));
-                Context.Parent.Tell(new ChildReady(_pid));
+                Context.Parent.Tell(new ChildReady(_pid, _returned));
                 Exited(exited);
             });
             Receive<Orphan>(orphan =>

@@ -140,7 +140,7 @@ public sealed class AddressSpace
             var table = Find(address, data.Length);
             var offset = (long)(address - table.Region.At);
             var charge = table.PagesToCharge(offset, data.Length, out var newlyMapped);
-            if (charge > 0 && !_account.TryWithdrawRam((long)charge * PageSize))
+            if (charge > 0 && !_account.TryCharge((long)charge * PageSize))
                 throw new PosixException(Errno.ENOMEM, $"Writing {data.Length} bytes at 0x{address:x} needs {charge} new page(s) and the RAM quota has not enough left.");
             table.Write(offset, data);
             _chargedPages += charge;

@@ -49,8 +49,9 @@ internal sealed partial class Core : TracedActor
     {
         _fileSystem = Context.ActorOf(FileSystemActor.Props(), "fs");
         _table.AddInit();
+        var root = new QuotaAccount(Quota.Zero);
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
-            new Dictionary<Signal, Action<Signal>>(), Quota.Zero);
+            new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root);
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
         Context.Watch(_init);
         _init.Tell(new QuotaTransfer(new Quota(_options.InitRamQuota, (int)_options.InitCapQuota)));

@@ -5,16 +5,28 @@ namespace Fork.Actors;
 /// <summary>Limits and sizes of a runtime; bound from the host's <c>Fork</c> section.</summary>
 public sealed record ForkRuntimeOptions
 {
-    /// <summary>RAM of init's account: room for about a hundred forks, so a fork bomb is refused.</summary>
-    public long InitRamQuota { get; init; } = 256L * 1024 * 1024;
+    /// <summary>
+    /// RAM of init's account: what the namespace may hold. With the default reserve that is about 130 000 live processes
+    /// (100 000 fit with room for their pages); a fork bomb is refused with EAGAIN when it is spent.
+    /// </summary>
+    public long InitRamQuota { get; init; } = 2L * 1024 * 1024 * 1024;
 
-    public long InitCapQuota { get; init; } = 10_000;
+    public long InitCapQuota { get; init; } = 1L << 20;
 
     public long ForkRamQuota { get; init; } = 2_500_000;
 
     public int ForkCapQuota { get; init; } = 100;
 
     public int CloneBufferSize { get; init; } = 512 * 1024;
+
+    /// <summary>
+    /// What a forked process keeps of its start quota once it is ready, for as long as it lives: about what a live process
+    /// costs its host. The rest goes back to its parent; pages it writes later are charged as it writes them.
+    /// </summary>
+    public long ProcessRamReserve { get; init; } = 16 * 1024;
+
+    /// <summary>The capabilities a forked process keeps of its start quota once it is ready.</summary>
+    public int ProcessCapReserve { get; init; } = 1;
 
     public int PidMax { get; init; } = 4_194_304;
 
@@ -26,6 +38,8 @@ public sealed record ForkRuntimeOptions
     public ForkRuntimeOptions WithPidMax(int pidMax) => this with { PidMax = pidMax };
 
     internal Quota ForkQuota => new(ForkRamQuota, ForkCapQuota);
+
+    internal Quota ProcessReserve => new(ProcessRamReserve, ProcessCapReserve);
 
     /// <summary>Genode's Local_clone_service: RAM_QUOTA = buffer + 4096, CAP_QUOTA = 2.</summary>
     internal Quota CloneSessionQuota => new(CloneBufferSize + 4096L, 2);
@@ -40,6 +54,8 @@ public sealed record ForkRuntimeOptions
         if (ForkCapQuota < 2) problems.Add($"ForkCapQuota must be at least 2, the clone session's caps (was {ForkCapQuota}).");
         if (CloneBufferSize < MemoryImage.PageSize || CloneBufferSize % MemoryImage.PageSize != 0)
             problems.Add($"CloneBufferSize must be a positive multiple of {MemoryImage.PageSize} (was {CloneBufferSize}).");
+        if (ProcessRamReserve < 0 || ProcessRamReserve > ForkRamQuota) problems.Add($"ProcessRamReserve must be between 0 and ForkRamQuota ({ForkRamQuota}) (was {ProcessRamReserve}).");
+        if (ProcessCapReserve < 0 || ProcessCapReserve > ForkCapQuota) problems.Add($"ProcessCapReserve must be between 0 and ForkCapQuota ({ForkCapQuota}) (was {ProcessCapReserve}).");
         if (PidMax < 2) problems.Add($"PidMax must be at least 2 (was {PidMax}).");
         return problems;
     }

@@ -172,8 +172,13 @@ internal sealed partial class ProcessActor
     private void FinishClone(BootState boot)
     {
         if (boot.Pulled is null || boot.PendingRoms.Count > 0 || boot.CloneSession is not var (id, clone)) return;
-        clone.Tell(new SessionClose(id));
+        // Genode: the child keeps what it needs; here, its reserve. The rest of its start quota goes back to the parent
+        // with the news that it is ready (sent before the close, so the policy has it when the close reaches it).
         _account.Credit(_options.CloneSessionQuota);
+        var surplus = _account.Balance - _setup.Reserve;
+        surplus = new Quota(Math.Max(0, surplus.Ram), Math.Max(0, surplus.Caps));
+        if (surplus != Quota.Zero && _account.TryWithdraw(surplus)) _policy.Tell(new QuotaTransfer(surplus));
+        clone.Tell(new SessionClose(id));
         boot.CloneSession = null;
         boot.CloneDone = true;
         CompleteBoot(boot);

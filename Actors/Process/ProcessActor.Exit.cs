@@ -17,6 +17,7 @@ internal sealed partial class ProcessActor
         CloseAllDescriptors();
         var usage = Usage();
         _memory?.Release();
+        _account.Retire(_setup.Root);
         _setup.Core.Tell(new ProcessEnded(Pid));
         _parkedWaits.Clear();
         _quotaRequests.Clear();

@@ -43,7 +43,8 @@ internal sealed partial class ProcessActor
         var child = _setup with
         {
             Pid = pid, Ppid = Pid, Pgid = _pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
-            Entry = fork.Child, Handlers = image.Handlers, Reserve = _options.ForkQuota,
+            Entry = fork.Child, Handlers = image.Handlers, Reserve = _options.ProcessReserve,
+            Account = new QuotaAccount(Quota.Zero, _account, _options.ProcessReserve),
         };
         var forked = Context.ActorOf(
             ForkedChild.Props(new ForkedChildSetup(child, ChildConfigFor(pid, image), inherited, _cloneService, _romServices)),
@@ -87,6 +88,7 @@ internal sealed partial class ProcessActor
 
     private void Handle(ChildReady ready)
     {
+        _account.Credit(ready.Returned);
         if (!_pendingForks.Remove(ready.Pid, out var pending)) return;
         ForkMetrics.Forks.Add(1);
         ForkMetrics.ForkDuration.Record(Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);

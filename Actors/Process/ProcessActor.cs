@@ -14,7 +14,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 {
     private readonly ProcessSetup _setup;
     private readonly ForkRuntimeOptions _options;
-    private readonly QuotaAccount _account = new(Quota.Zero);
+    private readonly QuotaAccount _account;
     private readonly CancellationTokenSource _killed = new();
     private readonly PendingSignals _pendingSignals = new();
     private readonly HashSet<Signal> _caught;
@@ -31,6 +31,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _setup = setup;
         _options = setup.Runtime.Options;
         _policy = setup.Policy;
+        _account = setup.Account;
         _ppid = setup.Ppid;
         _pgid = setup.Pgid;
         _caught = [.. setup.Handlers.Keys];

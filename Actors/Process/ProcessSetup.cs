@@ -4,6 +4,7 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>Everything a process's actor is created with; the rest it learns from its config ROM.</summary>
+/// <param name="Account">The process's account (its parent's account lends to it); <paramref name="Root"/> is init's.</param>
 /// <param name="Reserve">What the process keeps for itself and never passes on to children (its start quota), so a
 /// chain of forks cannot hand the same quota down forever: the number of processes is bounded by init's quota.</param>
 internal sealed record ProcessSetup(
@@ -18,7 +19,9 @@ internal sealed record ProcessSetup(
     ProgramEntry Entry,
     RuntimeContext Runtime,
     IReadOnlyDictionary<Signal, Action<Signal>> Handlers,
-    Quota Reserve)
+    Quota Reserve,
+    QuotaAccount Account,
+    QuotaAccount Root)
 {
     public bool IsInit => Pid == 1;
 }

@@ -87,7 +87,8 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         _clone.ExpectMsg(new SessionClose(9));
 
         child.Tell(new CloneClosed(Pid), _clone.Ref);
-        _parent.ExpectMsg(new ChildReady(Pid));
+        // The child keeps its reserve of the start quota and gives the rest back with the news that it is ready.
+        _parent.ExpectMsg(new ChildReady(Pid, StartQuota - _options.ProcessReserve));
         gate.SetResult();
         _parent.ExpectMsg<ChildExited>(e => e.Pid == Pid && e.Status == WaitStatus.FromExit(42));
 
@@ -391,7 +392,7 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         var runtime = new RuntimeContext(_options, ProgramRegistry.WithBuiltIns(), new ProcessOptions());
         var entry = program ?? new ProgramEntry("idle", (ProcessMain)(_ => Task.FromResult(0)));
         var process = new ProcessSetup(Pid, ParentPid, ParentPid, "7", ActorRefs.Nobody, _core.Ref, _fs.Ref, new ProcessTable(100), entry, runtime,
-            new Dictionary<Signal, Action<Signal>>(), StartQuota);
+            new Dictionary<Signal, Action<Signal>>(), _options.ProcessReserve, new QuotaAccount(Quota.Zero), new QuotaAccount(Quota.Zero));
         var roms = new Dictionary<string, IActorRef> { ["binary"] = _binaryRom.Ref, ["libc.lib.so"] = _libcRom.Ref };
         return new ForkedChildSetup(process, ConfigWithoutFds, Descriptors, _clone.Ref, roms);
     }

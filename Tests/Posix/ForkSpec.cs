@@ -434,12 +434,16 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
     }
 }
 
-/// <summary>fork against quota: with room for a few forks only, a fork bomb is refused with EAGAIN and never hangs.</summary>
+/// <summary>
+/// fork against quota: every live process keeps its reserve, so with room for a few reserves only, a fork bomb is refused
+/// with EAGAIN and never hangs. Init needs a whole start quota at hand for each fork, and gets all but the reserve back.
+/// </summary>
 public sealed class ForkQuotaSpec(ITestOutputHelper output)
-    : RuntimeSpec(output, new ForkRuntimeOptions().WithQuota(Room * ForkRam + 1_000_000, 1000))
+    : RuntimeSpec(output, new ForkRuntimeOptions { ProcessRamReserve = Reserve }.WithQuota(ForkRam + (Room - 1) * Reserve + Reserve / 2, 1000))
 {
     private const int Room = 3;
     private const long ForkRam = 2_500_000;
+    private const long Reserve = 1_000_000;
 
     // LTP fork12 (fork until it fails, then clean up): every process forks until EAGAIN, then reaps its children
     [Fact]
