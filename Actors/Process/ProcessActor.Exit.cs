@@ -36,13 +36,12 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        foreach (var child in _children.Values)
+        foreach (var child in _children.TakeAll())
         {
             child.Policy.Tell(new Orphan(_setup.Core));
             _orphaning.Add(child.Policy);
         }
 
-        _children.Clear();
         Zombie(new ProcessExited(Pid, status, usage, _account.TakeAll()));
     }
 
@@ -133,7 +132,7 @@ internal sealed partial class ProcessActor
 
     private void ReapAll()
     {
-        foreach (var zombie in _children.Values.Where(c => c.Exit is not null).ToList()) ReapChild(zombie);
+        foreach (var zombie in _children.Zombies()) ReapChild(zombie);
     }
 
     private void StopWhenOrphansAreGone()

@@ -50,7 +50,7 @@ internal sealed partial class ProcessActor
             ForkedChild.Props(new ForkedChildSetup(child, ChildConfigFor(pid, image), inherited, _cloneService, _romServices)),
             $"child-{pid}-{++_childSequence}");
         Context.Watch(forked);
-        _children[pid] = new ChildEntry(pid, forked, _pgid);
+        _children.Add(pid, forked, _pgid);
         _pendingForks[pid] = new PendingFork(replyTo, started);
 
         // Descriptions are retained by this process's message, so no close of its own can overtake them.

@@ -8,9 +8,8 @@ namespace Fork.Actors;
 internal sealed partial class ProcessActor
 {
     private const WaitOptions KnownWaitOptions = WaitOptions.WNOHANG | WaitOptions.WUNTRACED | WaitOptions.WCONTINUED;
-    private readonly Dictionary<int, ChildEntry> _children = [];
+    private readonly ChildRegistry _children = new();
     private readonly List<(Wait4 Request, IActorRef ReplyTo)> _parkedWaits = [];
-    private long _exitSequence;
     private int _pgid;
 
     private bool OnParentRole(object message)
@@ -32,7 +31,7 @@ internal sealed partial class ProcessActor
     /// <summary>A child's policy died before the child was reaped (it failed): the child counts as killed.</summary>
     private void Handle(Terminated terminated)
     {
-        var child = _children.Values.FirstOrDefault(c => c.Policy.Equals(terminated.ActorRef));
+        var child = _children.ByPolicy(terminated.ActorRef);
         if (child is null || child.Exit is not null) return;
         Handle(new ChildReady(child.Pid));
         Handle(new ChildExited(child.Pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero));
@@ -70,35 +69,15 @@ internal sealed partial class ProcessActor
     /// <summary>The answer to <paramref name="wait"/> now, or null when it must block.</summary>
     private WaitResult? TryWait(Wait4 wait)
     {
-        ChildEntry? zombie = null, reported = null;
-        var any = false;
-        foreach (var child in _children.Values)
+        var decision = _children.Decide(wait.Pid, wait.Options, _pgid);
+        return decision.Outcome switch
         {
-            if (!child.Matches(wait.Pid, _pgid)) continue;
-            any = true;
-            if (child.Exit is not null)
-            {
-                if (zombie is null || child.ExitSequence < zombie.ExitSequence) zombie = child;
-            }
-            else if (reported is null && child.Report is { } report
-                     && wait.Options.HasFlag(report.Stopped ? WaitOptions.WUNTRACED : WaitOptions.WCONTINUED))
-            {
-                reported = child;
-            }
-        }
-
-        // POSIX: no matching child is ECHILD at once (Genode 2019 blocked forever).
-        if (!any) return WaitResult.Failed(Errno.ECHILD);
-        if (zombie is not null) return ReapChild(zombie);
-        if (reported is not null)
-        {
-            var status = reported.Report!.Value;
-            reported.Report = null;
-            return new WaitResult(reported.Pid, status, Errno.None, default);
-        }
-
-        // POSIX: WNOHANG with nothing to report returns 0 and leaves the status alone (Genode: -1).
-        return wait.Options.HasFlag(WaitOptions.WNOHANG) ? WaitResult.Nothing : null;
+            WaitOutcome.Reap => ReapChild(decision.Child!),
+            WaitOutcome.Report => new WaitResult(decision.Child!.Pid, decision.Status, Errno.None, default),
+            WaitOutcome.Nothing => WaitResult.Nothing,
+            WaitOutcome.NoChild => WaitResult.Failed(Errno.ECHILD),
+            _ => null,
+        };
     }
 
     private WaitResult ReapChild(ChildEntry child)
@@ -133,18 +112,14 @@ internal sealed partial class ProcessActor
 
     private void Handle(ChildExited exited)
     {
-        if (!_children.TryGetValue(exited.Pid, out var child) || child.Exit is not null) return;
-        child.Exit = exited;
-        child.ExitSequence = ++_exitSequence;
-        child.Report = null;
+        if (!_children.Exited(exited)) return;
         Raise(Signal.SIGCHLD);
         ServeParkedWaits();
     }
 
     private void Handle(ChildStateChanged changed)
     {
-        if (!_children.TryGetValue(changed.Pid, out var child) || child.Exit is not null) return;
-        child.Report = changed.Status;
+        if (!_children.StateChanged(changed.Pid, changed.Status)) return;
         Raise(Signal.SIGCHLD);
         ServeParkedWaits();
     }
@@ -152,7 +127,7 @@ internal sealed partial class ProcessActor
     private void Handle(ChildGroupChanged changed)
     {
         if (changed.Pid == Pid) _pgid = changed.Pgid;
-        else if (_children.TryGetValue(changed.Pid, out var child)) child.Pgid = changed.Pgid;
+        else _children.GroupChanged(changed.Pid, changed.Pgid);
         ServeParkedWaits();
     }
 
@@ -163,7 +138,7 @@ internal sealed partial class ProcessActor
             ForkedChild.AdoptedProps(new AdoptedChildSetup(adopt.Pid, adopt.Name, adopt.Process, Pid, _romServices ?? new Dictionary<string, IActorRef>())),
             $"adopted-{adopt.Pid}-{++_childSequence}");
         Context.Watch(policy);
-        _children[adopt.Pid] = new ChildEntry(adopt.Pid, policy, adopt.Pgid);
+        _children.Add(adopt.Pid, policy, adopt.Pgid);
         Sender.Tell(new Adopted(adopt.Pid));
         if (adopt.Status is { } status) Handle(new ChildExited(adopt.Pid, status, adopt.Usage, adopt.Returned));
     }
