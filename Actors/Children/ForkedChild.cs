@@ -61,35 +61,45 @@ internal sealed class ForkedChild : TracedActor
     public static Props AdoptedProps(AdoptedChildSetup setup) => FactoryProps.Of(() => new ForkedChild(setup));
 
     /// <summary>The child boots: its config ROM (written once the file system described the descriptors) and its clone session.</summary>
-    private void StartingUp(ConfigRomState config)
+    private void StartingUp(ConfigRomState config) => BecomeNamed(nameof(StartingUp), message => OnStartingUp(config, message));
+
+    private bool OnStartingUp(ConfigRomState config, object message)
     {
-        BecomeNamed(nameof(StartingUp), () =>
+        switch (message)
         {
-            Receive<ChildCreated>(created => Watch(created.Process));
-            Receive<Described>(described => config.Describe(described.Descriptions));
-            Receive<SessionRequest>(request => Labels.Last(request.Label) == "config" && request.Service == Services.Rom, _ => config.Serve(Sender));
-            Receive<SessionRequest>(request => Route(request, startingUp: true));
-            Receive<QuotaTransfer>(returned => _returned += returned.Amount);
-            Receive<CloneClosed>(_ =>
-            {
+            case ChildCreated created:
+                Watch(created.Process);
+                return true;
+            case Described described:
+                config.Describe(described.Descriptions);
+                return true;
+            case SessionRequest { Service: Services.Rom } request when Labels.Last(request.Label) == "config":
+                config.Serve(Sender);
+                return true;
+            case SessionRequest request:
+                Route(request, startingUp: true);
+                return true;
+            case QuotaTransfer returned:
+                _returned += returned.Amount;
+                return true;
+            case CloneClosed:
                 Running();
                 Context.Parent.Tell(new ChildReady(_pid, _returned));
-            });
-            Receive<ProcessExited>(exited =>
-            {
+                return true;
+            case ProcessExited exited:
                 // Genode b7fbe65ff2: a child that exits before it is ready stays exited; fork still returns its pid.
                 _cloneService?.Tell(new CloneAbandoned(_pid));
                 Context.Parent.Tell(new ChildReady(_pid, _returned));
                 Exited(exited);
-            });
-            Receive<Orphan>(orphan =>
-            {
+                return true;
+            case Orphan orphan:
                 // Nobody waits for this fork any more: the child never ran its program, so it ends here.
                 _process.Tell(new DeliverSignal(Signal.SIGKILL, _parentPid));
                 HandOver(orphan, null);
-            });
-            Receive(OnAlways);
-        });
+                return true;
+            default:
+                return OnAlways(message);
+        }
     }
 
     private void Running() => BecomeNamed(nameof(Running), OnRunning);
@@ -109,14 +119,24 @@ internal sealed class ForkedChild : TracedActor
     private void Exited(ProcessExited exited)
     {
         Context.Parent.Tell(new ChildExited(_pid, exited.Status, exited.Usage, exited.Returned));
-        BecomeNamed(nameof(Exited), () =>
+        BecomeNamed(nameof(Exited), message => OnExited(exited, message));
+    }
+
+    private bool OnExited(ProcessExited exited, object message)
+    {
+        switch (message)
         {
-            Receive<SessionRequest>(request => Sender.Tell(new SessionDenied(request.Service, request.Label, $"process {_pid} has exited")));
-            Receive<ProcessExited>(_ => { });
-            Receive<ProcessStateChanged>(_ => { });
-            Receive<Orphan>(orphan => HandOver(orphan, exited));
-            Receive(OnAlways);
-        });
+            case SessionRequest request:
+                Sender.Tell(new SessionDenied(request.Service, request.Label, $"process {_pid} has exited"));
+                return true;
+            case ProcessExited or ProcessStateChanged:
+                return true;
+            case Orphan orphan:
+                HandOver(orphan, exited);
+                return true;
+            default:
+                return OnAlways(message);
+        }
     }
 
     /// <summary>Handlers of every state: reaping, quota and a process that vanished without a word.</summary>

@@ -9,24 +9,29 @@ namespace Fork.Actors;
 // whole image and the descriptors in one pull; the session closes (fork returns in the parent) once all has arrived.
 internal sealed partial class ProcessActor
 {
-    private void Booting(BootState boot)
+    private void Booting(BootState boot) => BecomeNamed(nameof(Booting), message => OnBooting(boot, message));
+
+    private bool OnBooting(BootState boot, object message)
     {
-        BecomeNamed(nameof(Booting), () =>
+        switch (message)
         {
-            Receive<QuotaTransfer>(t => Handle(boot, t));
-            Receive<RomDataspace>(rom => Handle(boot, rom));
-            Receive<SessionGranted>(granted => Handle(boot, granted));
-            Receive<SessionDenied>(denied => BootFailed($"{denied.Service} session \"{denied.Label}\" denied: {denied.Reason}"));
-            Receive<CloneChunk>(chunk => Handle(boot, chunk));
-            Receive<ConfiguredOpen>(open => Handle(boot, open));
-            Receive<LibcOk>(_ => { });
-            Receive<CloneRefused>(refused => BootFailed($"clone session refused {refused.Size} bytes at 0x{refused.At:x}: {refused.Reason}"));
-            Receive<DeliverSignal>(d => Signals.DefaultAction(d.Signal) is SignalAction.Terminate or SignalAction.TerminateWithCore
-                                        && (d.Signal == Signal.SIGKILL || !_caught.Contains(d.Signal)), Handle);
-            Receive<DeliverSignal>(_ => Stash.Stash());
-            Receive<LogLine>(_ => Stash.Stash());
-            Receive<Reparented>(Handle);
-        });
+            case QuotaTransfer transfer: Handle(boot, transfer); return true;
+            case RomDataspace rom: Handle(boot, rom); return true;
+            case SessionGranted granted: Handle(boot, granted); return true;
+            case SessionDenied denied: BootFailed($"{denied.Service} session \"{denied.Label}\" denied: {denied.Reason}"); return true;
+            case CloneChunk chunk: Handle(boot, chunk); return true;
+            case ConfiguredOpen open: Handle(boot, open); return true;
+            case LibcOk: return true;
+            case CloneRefused refused: BootFailed($"clone session refused {refused.Size} bytes at 0x{refused.At:x}: {refused.Reason}"); return true;
+            // A signal that would end the process ends it now; any other waits for the program.
+            case DeliverSignal deliver when Signals.DefaultAction(deliver.Signal) is SignalAction.Terminate or SignalAction.TerminateWithCore
+                                            && (deliver.Signal == Signal.SIGKILL || !_caught.Contains(deliver.Signal)):
+                Handle(deliver);
+                return true;
+            case DeliverSignal or LogLine: Stash.Stash(); return true;
+            case Reparented reparented: Handle(reparented); return true;
+            default: return false;
+        }
     }
 
     /// <summary>Genode's Forked_child: the start quota comes first; a forked child then asks for its clone session.</summary>

@@ -53,43 +53,46 @@ internal sealed partial class ProcessActor
     private void Zombie(ProcessExited exited)
     {
         ReportExit(exited);
-        BecomeNamed(nameof(Zombie), () =>
+        BecomeNamed(nameof(Zombie), message => OnZombie(exited, message));
+    }
+
+    private bool OnZombie(ProcessExited exited, object message)
+    {
+        switch (message)
         {
-            Receive<Reap>(_ =>
-            {
+            case Reap:
                 _reaped = true;
                 StopWhenOrphansAreGone();
-            });
-            Receive<Terminated>(terminated =>
-            {
-                if (!_orphaning.Remove(terminated.ActorRef)) return;
+                break;
+            case Terminated terminated:
+                if (!_orphaning.Remove(terminated.ActorRef)) break;
                 ReportExit(exited);
                 StopWhenOrphansAreGone();
-            });
-            Receive<Reparented>(reparented =>
-            {
+                break;
+            case Reparented reparented:
                 Handle(reparented);
                 ReportExit(exited);
-            });
-            Receive<SessionGranted>(granted => granted.Service == Services.Log, granted =>
-            {
+                break;
+            case SessionGranted { Service: Services.Log } granted:
                 LastLines(granted);
                 ReportExit(exited);
-            });
-            Receive<SessionDenied>(denied => denied.Service == Services.Log, denied =>
-            {
+                break;
+            case SessionDenied { Service: Services.Log } denied:
                 Log.LogDenied(_log, Pid, denied.Reason);
                 _unloggedLines = null;
                 ReportExit(exited);
-            });
+                break;
             // A descendant's request still on its way through this process: the namespace's root serves it now.
-            Receive<SessionRequest>(r => _setup.Core.Forward(r));
-            Receive<ProgramEnded>(_ => { });
-            Receive<ILibcRequest>(_ => Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended")));
-            // An orphan's quota request: it asks again at init once it is reparented.
-            Receive<ResourceRequest>(_ => { });
-            ReceiveAny(_ => { });
-        });
+            case SessionRequest request:
+                _setup.Core.Forward(request);
+                break;
+            case ILibcRequest and not ProgramEnded:
+                Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended"));
+                break;
+            // Anything else, an orphan's quota request included (it asks again at init once it is reparented), is dropped.
+        }
+
+        return true;
     }
 
     /// <summary>Init has ended: it reaps everything until the core says nothing else is left.</summary>
