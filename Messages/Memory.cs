@@ -10,10 +10,10 @@ public sealed record MemoryRegion(string Kind, string Name, ulong At, long Size)
 
 /// <summary>
 /// An immutable picture of an address space taken at fork: the regions in clone order
-/// (heap, stack, rw segments) and each region's pages, frozen so parent and child share them.
-/// A page of <c>default</c> was never written and reads as zeros.
+/// (heap, stack, rw segments) and each region's pages keyed by the region's address, frozen so
+/// parent and child share them.
 /// </summary>
-public sealed record MemoryImage(IReadOnlyList<MemoryRegion> Regions, IReadOnlyDictionary<ulong, ReadOnlyMemory<byte>[]> Pages)
+public sealed record MemoryImage(IReadOnlyList<MemoryRegion> Regions, IReadOnlyDictionary<ulong, PageSnapshot> Pages)
 {
     public const int PageSize = 4096;
 

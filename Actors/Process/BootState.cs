@@ -10,7 +10,7 @@ internal sealed class BootState
 
     public Dictionary<string, string> Roms { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<ulong, ReadOnlyMemory<byte>[]> Pages { get; } = [];
+    public Dictionary<ulong, List<MemoryChunk>> Chunks { get; } = [];
 
     public IReadOnlyList<InheritedDescriptor>? Descriptors { get; set; }
 

@@ -136,7 +136,7 @@ internal sealed partial class ProcessActor
         var buffer = _options.CloneBufferSize;
         foreach (var region in _config!.CloneOrder)
         {
-            boot.Pages[region.At] = new ReadOnlyMemory<byte>[(region.Size + MemoryImage.PageSize - 1) / MemoryImage.PageSize];
+            boot.Chunks[region.At] = [];
             for (long offset = 0; offset < region.Size; offset += buffer)
             {
                 clone.Tell(new MemoryContent(session, region.At + (ulong)offset, Math.Min(buffer, region.Size - offset)));
@@ -150,7 +150,7 @@ internal sealed partial class ProcessActor
     private void Handle(BootState boot, MemoryChunk chunk)
     {
         var region = _config!.CloneOrder.First(r => r.Contains(chunk.At, chunk.Size));
-        chunk.Pages.CopyTo(boot.Pages[region.At], (long)((chunk.At - region.At) / MemoryImage.PageSize));
+        boot.Chunks[region.At].Add(chunk);
         boot.PendingChunks--;
         FinishClone(boot);
     }
@@ -191,7 +191,7 @@ internal sealed partial class ProcessActor
 
         var config = _config!;
         _memory = config.Cloned
-            ? AddressSpace.FromImage(new MemoryImage(config.CloneOrder, boot.Pages), _account)
+            ? AddressSpace.FromImage(new MemoryImage(config.CloneOrder, RegionAssembly.Snapshots(config.CloneOrder, boot.Chunks)), _account)
             : AddressSpace.Create(_setup.Runtime.InitImage.LoadedObjects, _account);
         _roms = boot.Roms;
         StartProgram(config);

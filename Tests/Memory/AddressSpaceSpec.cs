@@ -387,8 +387,8 @@ public class AddressSpaceSpec
         Assert.Equal(
             ["heap", "heap", "stack", "binary", "ld.lib.so", "libc.lib.so"],
             image.Regions.Select(r => r.Kind == "rw" ? r.Name : r.Kind));
-        Assert.All(image.Regions, r => Assert.Equal((int)((r.Size + Page - 1) / Page), image.Pages[r.At].Length));
-        Assert.All(image.Pages.Values.SelectMany(p => p), p => Assert.True(p.IsEmpty));
+        Assert.All(image.Regions, r => Assert.Equal((r.Size + Page - 1) / Page, image.Pages[r.At].PageCount));
+        Assert.All(image.Pages.Values, p => Assert.Empty(p.Present()));
     }
 
     [Fact]
