@@ -31,6 +31,8 @@ public sealed class AddressSpace
     private EditToken _edit;
     private ulong _heapCursor;
     private ulong _heapEnd;
+    // A child starts its own growth again at 64 KiB, so a chain of forks does not double its way through the address range.
+    private long _lastHeapGrowth;
     private long _chargedPages;
     private long _mappedPages;
     private long _peakMappedPages;
@@ -125,8 +127,8 @@ public sealed class AddressSpace
         lock (_gate)
         {
             ThrowIfReleased();
-            var room = (long)(MemoryLayout.StackAt - MemoryLayout.HeapBase);
-            if (size > room) throw new PosixException(Errno.ENOMEM, $"Malloc of {size} bytes exceeds the heap's address range.");
+            var room = (long)(MemoryLayout.HeapLimit - MemoryLayout.HeapBase);
+            if (size > room) throw new PosixException(Errno.ENOMEM, $"Malloc of {size} bytes exceeds the heap's address range of {room} bytes.");
             var need = (ulong)MemoryLayout.Align(Math.Max(size, 1), MemoryLayout.MallocAlignment);
             if (_heapEnd - _heapCursor < need) AddHeapRegion((long)need);
             var address = _heapCursor;
@@ -228,18 +230,17 @@ public sealed class AddressSpace
 
     private void AddHeapRegion(long need)
     {
-        var size = Math.Max(MemoryLayout.HeapRegionSize, MemoryLayout.Align(need, PageSize));
-        var at = _heap.Count == 0 ? MemoryLayout.HeapBase : MemoryLayout.PageAlign(_heap[^1].Region.End);
-        var region = new MemoryRegion("heap", "heap", at, size);
+        var region = MemoryLayout.NextHeapRegion(_heap.Count == 0 ? 0 : _heap[^1].Region.End, _lastHeapGrowth, need);
         foreach (var table in _byAddress)
             if (region.At < table.Region.End && table.Region.At < region.End)
-                throw new PosixException(Errno.ENOMEM, $"A heap region of {size} bytes at 0x{at:x} would overlap the {table.Region.Kind} region at 0x{table.Region.At:x}.");
+                throw new PosixException(Errno.ENOMEM, $"A heap region of {region.Size} bytes at 0x{region.At:x} would overlap the {table.Region.Kind} region at 0x{table.Region.At:x}.");
         var added = new PageMap(region);
         _heap.Add(added);
         _heapView = HeapView(_heap);
         _byAddress = SortByAddress([.. _byAddress, added]);
         _heapCursor = region.At;
         _heapEnd = region.End;
+        _lastHeapGrowth = region.Size;
     }
 
     private void ThrowIfReleased()

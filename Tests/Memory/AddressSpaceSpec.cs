@@ -92,12 +92,16 @@ public class AddressSpaceSpec
         Assert.Empty(space.Heap);
     }
 
-    [Fact]
-    public void Malloc_past_the_stack_fails_with_ENOMEM()
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(1L << 47)]
+    public void Malloc_beyond_the_address_range_fails_with_ENOMEM(long size)
     {
         var (space, _) = NewSpace();
-        var error = Assert.Throws<PosixException>(() => space.Malloc(0x40000000));
+        var error = Assert.Throws<PosixException>(() => space.Malloc(size));
         Assert.Equal(Errno.ENOMEM, error.Errno);
+        Assert.Contains("address range", error.Message);
+        Assert.Empty(space.Heap);
     }
 
     [Fact]
