@@ -27,31 +27,37 @@ public sealed record MemoryImage(IReadOnlyList<MemoryRegion> Regions, IReadOnlyD
 /// </summary>
 public sealed class PageSnapshot
 {
-    private readonly long _first;
     private long _present;
 
-    internal PageSnapshot(PageNode? root, int shift, long first, long pageCount, long present, bool whole)
+    /// <param name="source">The whole snapshot this one is a view of; null when it is whole itself.</param>
+    internal PageSnapshot(PageNode? root, int shift, long first, long pageCount, long present, PageSnapshot? source = null)
     {
         Root = root;
         Shift = shift;
-        _first = first;
+        First = first;
         PageCount = pageCount;
         _present = present;
-        Whole = whole;
+        Source = source ?? this;
     }
 
     /// <summary>Pages the region (or run) spans, written or not.</summary>
     public long PageCount { get; }
 
     /// <summary>Pages that were written.</summary>
-    public long PresentPages => _present >= 0 ? _present : _present = PageTrie.Count(Root, Shift, _first, _first + PageCount);
+    public long PresentPages => _present >= 0 ? _present : _present = PageTrie.Count(Root, Shift, First, First + PageCount);
 
     internal PageNode? Root { get; }
 
     internal int Shift { get; }
 
+    /// <summary>Where this run starts in <see cref="Source"/>.</summary>
+    internal long First { get; }
+
+    /// <summary>The whole snapshot of the region this is a view of (itself when whole).</summary>
+    internal PageSnapshot Source { get; }
+
     /// <summary>The trie holds exactly these pages from index 0, so a space can adopt <see cref="Root"/> as it is.</summary>
-    internal bool Whole { get; }
+    internal bool Whole => ReferenceEquals(Source, this);
 
     /// <summary>Page <paramref name="index"/>; empty when it was never written.</summary>
     public ReadOnlyMemory<byte> this[long index]
@@ -60,14 +66,14 @@ public sealed class PageSnapshot
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, PageCount);
-            return PageTrie.Find(Root, Shift, _first + index)?.Bytes ?? default;
+            return PageTrie.Find(Root, Shift, First + index)?.Bytes ?? default;
         }
     }
 
     public static PageSnapshot Empty(long pageCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pageCount);
-        return new PageSnapshot(null, PageTrie.ShiftFor(pageCount), 0, pageCount, 0, whole: true);
+        return new PageSnapshot(null, PageTrie.ShiftFor(pageCount), 0, pageCount, 0);
     }
 
     /// <summary>A snapshot of bytes received (e.g. from another node); an empty page counts as never written.</summary>
@@ -92,12 +98,12 @@ public sealed class PageSnapshot
             present++;
         }
 
-        return new PageSnapshot(root, shift, 0, pageCount, present, whole: true);
+        return new PageSnapshot(root, shift, 0, pageCount, present);
     }
 
     /// <summary>The written pages in index order, indexed from the start of this snapshot.</summary>
     public IEnumerable<(long Index, ReadOnlyMemory<byte> Page)> Present() =>
-        PageTrie.Present(Root, Shift, _first, _first + PageCount).Select(p => (p.Index - _first, p.Page.Bytes));
+        PageTrie.Present(Root, Shift, First, First + PageCount).Select(p => (p.Index - First, p.Page.Bytes));
 
     /// <summary>A view of <paramref name="count"/> pages from <paramref name="firstPage"/>; shares every page.</summary>
     public PageSnapshot Slice(long firstPage, long count)
@@ -107,7 +113,7 @@ public sealed class PageSnapshot
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, PageCount - firstPage);
         return firstPage == 0 && count == PageCount
             ? this
-            : new PageSnapshot(Root, Shift, _first + firstPage, count, -1, whole: false);
+            : new PageSnapshot(Root, Shift, First + firstPage, count, -1, Source);
     }
 
     public override string ToString() => $"PageSnapshot({PageCount} pages)";

@@ -106,7 +106,7 @@ internal sealed class PageMap
     }
 
     /// <summary>The current trie as it is; the caller then moves to a new token so it is never changed again.</summary>
-    public PageSnapshot Freeze() => new(_root, _shift, 0, PageCount, PresentPages, whole: true);
+    public PageSnapshot Freeze() => new(_root, _shift, 0, PageCount, PresentPages);
 
     /// <summary>Forgets every page (the caller credits the charges back).</summary>
     public void Drop()

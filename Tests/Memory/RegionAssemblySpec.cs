@@ -20,7 +20,7 @@ public class RegionAssemblySpec
     }
 
     [Fact]
-    public void Chunks_arriving_in_any_order_are_joined_page_by_page()
+    public void Chunks_that_tile_one_snapshot_in_any_order_give_it_back()
     {
         MemoryChunk[] chunks =
         [
@@ -30,7 +30,35 @@ public class RegionAssemblySpec
 
         var assembled = RegionAssembly.Assemble(Region, chunks);
 
+        Assert.Same(Whole, assembled);
+    }
+
+    [Fact]
+    public void Chunks_from_received_bytes_are_joined_page_by_page()
+    {
+        MemoryChunk[] chunks =
+        [
+            new(Region.At + 4 * PageSize, 2 * PageSize, PageSnapshot.FromPages(2, [(0, new byte[] { 14 }), (1, new byte[] { 15 })])),
+            new(Region.At, 4 * PageSize, PageSnapshot.FromPages(4, [(0, new byte[] { 10 })])),
+        ];
+
+        var assembled = RegionAssembly.Assemble(Region, chunks);
+
         Assert.Equal(6, assembled.PageCount);
         Assert.Equal([(0L, (byte)10), (4L, (byte)14), (5L, (byte)15)], assembled.Present().Select(p => (p.Index, p.Page.Span[0])));
+    }
+
+    [Fact]
+    public void Chunk_at_the_wrong_place_of_its_snapshot_is_joined_where_it_was_sent()
+    {
+        MemoryChunk[] chunks =
+        [
+            new(Region.At, 2 * PageSize, Whole.Slice(4, 2)),
+            new(Region.At + 2 * PageSize, 4 * PageSize, Whole.Slice(0, 4)),
+        ];
+
+        var assembled = RegionAssembly.Assemble(Region, chunks);
+
+        Assert.Equal([(0L, (byte)14), (1L, (byte)15), (2L, (byte)10)], assembled.Present().Select(p => (p.Index, p.Page.Span[0])));
     }
 }
