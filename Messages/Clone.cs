@@ -18,7 +18,7 @@ public sealed record CloneSessionRequest(int Pid, SessionRequest Request);
 public sealed record MemoryContent(long SessionId, ulong At, long Size);
 
 /// <summary>Pages covering [At, At + Size), shared with the parent (copy on write).</summary>
-public sealed record MemoryChunk(ulong At, long Size, ReadOnlyMemory<byte>[] Pages);
+public sealed record MemoryChunk(ulong At, long Size, PageSnapshot Pages);
 
 public sealed record CloneRefused(long SessionId, ulong At, long Size, Errno Error, string Reason);
 

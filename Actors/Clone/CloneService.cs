@@ -76,9 +76,9 @@ internal sealed class CloneService : TracedActor
         }
 
         var pages = clone.Image.Pages[region!.At];
-        var first = (int)((content.At - region.At) / MemoryImage.PageSize);
-        var count = (int)((content.Size + MemoryImage.PageSize - 1) / MemoryImage.PageSize);
-        Sender.Tell(new MemoryChunk(content.At, content.Size, pages[first..Math.Min(pages.Length, first + count)]));
+        var first = (long)((content.At - region.At) / MemoryImage.PageSize);
+        var count = (content.Size + MemoryImage.PageSize - 1) / MemoryImage.PageSize;
+        Sender.Tell(new MemoryChunk(content.At, content.Size, pages.Slice(first, Math.Min(pages.PageCount - first, count))));
     }
 
     private void Handle(DescriptorsContent content)

@@ -21,34 +21,38 @@ public sealed class AddressSpace
 
     private readonly Lock _gate = new();
     private readonly QuotaAccount _account;
-    private readonly PageTable _stack;
-    private readonly PageTable[] _rw;
-    private readonly Dictionary<string, MemoryRegion> _rwByName;
-    private readonly List<PageTable> _heap;
+    private readonly object _owner = new();
+    private readonly PageMap _stack;
+    private readonly PageMap[] _rw;
+    private readonly List<PageMap> _heap;
     private IReadOnlyList<MemoryRegion> _heapView;
-    private PageTable[] _byAddress;
-    private PageTable? _lastHit;
+    private PageMap[] _byAddress;
+    private PageMap? _lastHit;
+    private EditToken _edit;
     private ulong _heapCursor;
     private ulong _heapEnd;
+    // A child starts its own growth again at 64 KiB, so a chain of forks does not double its way through the address range.
+    private long _lastHeapGrowth;
     private long _chargedPages;
     private long _mappedPages;
     private long _peakMappedPages;
     private bool _released;
 
-    private AddressSpace(PageTable stack, PageTable[] rw, List<PageTable> heap, QuotaAccount account)
+    private AddressSpace(PageMap stack, PageMap[] rw, List<PageMap> heap, QuotaAccount account)
     {
         _account = account;
+        _edit = new EditToken(_owner);
         _stack = stack;
         _rw = rw;
         _heap = heap;
-        _rwByName = new Dictionary<string, MemoryRegion>(StringComparer.Ordinal);
-        foreach (var segment in rw)
-            if (!_rwByName.TryAdd(segment.Region.Name, segment.Region))
-                throw new ArgumentException($"Two rw segments are named {segment.Region.Name}.");
+        for (var i = 1; i < rw.Length; i++)
+            for (var j = 0; j < i; j++)
+                if (rw[i].Region.Name == rw[j].Region.Name)
+                    throw new ArgumentException($"Two rw segments are named {rw[i].Region.Name}.");
         _byAddress = SortByAddress([stack, .. rw, .. heap]);
         _heapView = HeapView(heap);
         if (heap.Count > 0) _heapCursor = _heapEnd = MemoryLayout.PageAlign(heap[^1].Region.End);
-        foreach (var table in _byAddress) _mappedPages += table.MappedPages();
+        foreach (var map in _byAddress) _mappedPages += map.PresentPages;
         _peakMappedPages = _mappedPages;
     }
 
@@ -77,25 +81,26 @@ public sealed class AddressSpace
     {
         ArgumentNullException.ThrowIfNull(loadedObjects);
         ArgumentNullException.ThrowIfNull(account);
-        var rw = Array.ConvertAll(MemoryLayout.RwSegments(loadedObjects), r => new PageTable(r));
-        return new AddressSpace(new PageTable(MemoryLayout.Stack), rw, [], account);
+        var rw = Array.ConvertAll(MemoryLayout.RwSegments(loadedObjects), r => new PageMap(r));
+        return new AddressSpace(new PageMap(MemoryLayout.Stack), rw, [], account);
     }
 
     /// <summary>
-    /// A forked child's space: the image's regions, sharing its frozen pages (no byte copy, not
-    /// charged to <paramref name="account"/>). The child's next <see cref="Malloc"/> starts a new
-    /// heap region after the last one, so it never hands out a block the parent had allocated.
+    /// A forked child's space: the image's regions, adopting each region's frozen trie (O(regions):
+    /// no page or byte copied, nothing charged to <paramref name="account"/>). The child's next
+    /// <see cref="Malloc"/> starts a new heap region after the last one, so it never hands out a
+    /// block the parent had allocated.
     /// </summary>
     internal static AddressSpace FromImage(MemoryImage image, QuotaAccount account)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(account);
-        PageTable? stack = null;
-        var rw = new List<PageTable>();
-        var heap = new List<PageTable>();
+        PageMap? stack = null;
+        var rw = new List<PageMap>();
+        var heap = new List<PageMap>();
         foreach (var region in image.Regions)
         {
-            var table = new PageTable(region, image.Pages.GetValueOrDefault(region.At));
+            var table = image.Pages.TryGetValue(region.At, out var pages) ? new PageMap(region, pages) : new PageMap(region);
             switch (region.Kind)
             {
                 case "stack" when stack is null: stack = table; break;
@@ -112,9 +117,8 @@ public sealed class AddressSpace
 
     /// <summary>The rw segment (data of a loaded object); "binary" is the program's own.</summary>
     public MemoryRegion RwSegment(string objectName) =>
-        _rwByName.TryGetValue(objectName, out var region)
-            ? region
-            : throw new PosixException(Errno.ENOENT, $"No loaded object is named {objectName}.");
+        Array.Find(_rw, map => map.Region.Name == objectName)?.Region
+        ?? throw new PosixException(Errno.ENOENT, $"No loaded object is named {objectName}.");
 
     /// <summary>A new heap block, 16-byte aligned; a size of 0 gets a unique address too.</summary>
     public ulong Malloc(long size)
@@ -123,8 +127,8 @@ public sealed class AddressSpace
         lock (_gate)
         {
             ThrowIfReleased();
-            var room = (long)(MemoryLayout.StackAt - MemoryLayout.HeapBase);
-            if (size > room) throw new PosixException(Errno.ENOMEM, $"Malloc of {size} bytes exceeds the heap's address range.");
+            var room = (long)(MemoryLayout.HeapLimit - MemoryLayout.HeapBase);
+            if (size > room) throw new PosixException(Errno.ENOMEM, $"Malloc of {size} bytes exceeds the heap's address range of {room} bytes.");
             var need = (ulong)MemoryLayout.Align(Math.Max(size, 1), MemoryLayout.MallocAlignment);
             if (_heapEnd - _heapCursor < need) AddHeapRegion((long)need);
             var address = _heapCursor;
@@ -139,10 +143,10 @@ public sealed class AddressSpace
         {
             var table = Find(address, data.Length);
             var offset = (long)(address - table.Region.At);
-            var charge = table.PagesToCharge(offset, data.Length, out var newlyMapped);
+            var charge = table.PagesToCharge(offset, data.Length, _owner, out var newlyMapped);
             if (charge > 0 && !_account.TryCharge((long)charge * PageSize))
                 throw new PosixException(Errno.ENOMEM, $"Writing {data.Length} bytes at 0x{address:x} needs {charge} new page(s) and the RAM quota has not enough left.");
-            table.Write(offset, data);
+            table.Write(offset, data, _edit);
             _chargedPages += charge;
             _mappedPages += newlyMapped;
             if (_mappedPages > _peakMappedPages) _peakMappedPages = _mappedPages;
@@ -160,8 +164,9 @@ public sealed class AddressSpace
 
     /// <summary>
     /// Snapshot for fork: the regions in clone order (heap, stack, rw segments in load order) and
-    /// each region's pages keyed by its address. Every page is frozen from now on; this space
-    /// copies a frozen page before writing it. The returned arrays never change.
+    /// each region's trie keyed by its address, in O(regions). The space takes a new edit token, so
+    /// every node and page it made so far is frozen: the next write by either side copies one page
+    /// and the few nodes on its path. A region unchanged since the last freeze gives the same trie.
     /// </summary>
     internal MemoryImage Freeze()
     {
@@ -169,13 +174,14 @@ public sealed class AddressSpace
         {
             ThrowIfReleased();
             var regions = new List<MemoryRegion>(_heap.Count + 1 + _rw.Length);
-            var pages = new Dictionary<ulong, ReadOnlyMemory<byte>[]>(regions.Capacity);
+            var pages = new Dictionary<ulong, PageSnapshot>(regions.Capacity);
             foreach (var table in _heap) Add(table);
             Add(_stack);
             foreach (var table in _rw) Add(table);
+            _edit = new EditToken(_owner);
             return new MemoryImage(regions, pages);
 
-            void Add(PageTable table)
+            void Add(PageMap table)
             {
                 regions.Add(table.Region);
                 pages.Add(table.Region.At, table.Freeze());
@@ -183,7 +189,7 @@ public sealed class AddressSpace
         }
     }
 
-    /// <summary>The process ended: credit back every byte charged and drop the pages; later accesses fault.</summary>
+    /// <summary>The process ended: credit back every byte charged (a counter, no walk) and drop the pages; later accesses fault.</summary>
     internal void Release()
     {
         lock (_gate)
@@ -198,7 +204,7 @@ public sealed class AddressSpace
         }
     }
 
-    private PageTable Find(ulong address, int length)
+    private PageMap Find(ulong address, int length)
     {
         ThrowIfReleased();
         var last = _lastHit;
@@ -224,18 +230,17 @@ public sealed class AddressSpace
 
     private void AddHeapRegion(long need)
     {
-        var size = Math.Max(MemoryLayout.HeapRegionSize, MemoryLayout.Align(need, PageSize));
-        var at = _heap.Count == 0 ? MemoryLayout.HeapBase : MemoryLayout.PageAlign(_heap[^1].Region.End);
-        var region = new MemoryRegion("heap", "heap", at, size);
+        var region = MemoryLayout.NextHeapRegion(_heap.Count == 0 ? 0 : _heap[^1].Region.End, _lastHeapGrowth, need);
         foreach (var table in _byAddress)
             if (region.At < table.Region.End && table.Region.At < region.End)
-                throw new PosixException(Errno.ENOMEM, $"A heap region of {size} bytes at 0x{at:x} would overlap the {table.Region.Kind} region at 0x{table.Region.At:x}.");
-        var added = new PageTable(region);
+                throw new PosixException(Errno.ENOMEM, $"A heap region of {region.Size} bytes at 0x{region.At:x} would overlap the {table.Region.Kind} region at 0x{table.Region.At:x}.");
+        var added = new PageMap(region);
         _heap.Add(added);
         _heapView = HeapView(_heap);
         _byAddress = SortByAddress([.. _byAddress, added]);
-        _heapCursor = at;
+        _heapCursor = region.At;
         _heapEnd = region.End;
+        _lastHeapGrowth = region.Size;
     }
 
     private void ThrowIfReleased()
@@ -243,10 +248,10 @@ public sealed class AddressSpace
         if (_released) throw new PosixException(Errno.EFAULT, "The address space was released when its process ended.");
     }
 
-    private static IReadOnlyList<MemoryRegion> HeapView(List<PageTable> heap) =>
+    private static IReadOnlyList<MemoryRegion> HeapView(List<PageMap> heap) =>
         Array.AsReadOnly(heap.ConvertAll(t => t.Region).ToArray());
 
-    private static PageTable[] SortByAddress(PageTable[] tables)
+    private static PageMap[] SortByAddress(PageMap[] tables)
     {
         Array.Sort(tables, (a, b) => a.Region.At.CompareTo(b.Region.At));
         for (var i = 1; i < tables.Length; i++)

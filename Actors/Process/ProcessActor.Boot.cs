@@ -203,10 +203,12 @@ internal sealed partial class ProcessActor
         Running();
     }
 
+    /// <summary>Each region from its chunk: locally the parent's own snapshot, adopted without touching a page.</summary>
     private static MemoryImage ImageOf(ChildConfig config, CloneChunk pulled)
     {
-        var pages = new Dictionary<ulong, ReadOnlyMemory<byte>[]>(pulled.Memory.Count);
-        foreach (var chunk in pulled.Memory) pages[chunk.At] = chunk.Pages;
+        var pages = new Dictionary<ulong, PageSnapshot>(pulled.Memory.Count);
+        foreach (var region in config.CloneOrder)
+            pages[region.At] = RegionAssembly.Assemble(region, [.. pulled.Memory.Where(c => c.At == region.At)]);
         return new MemoryImage(config.CloneOrder, pages);
     }
 

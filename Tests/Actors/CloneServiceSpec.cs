@@ -40,7 +40,7 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>Page <c>i</c> of the heap holds 0x10 + i, the stack's page 0x20, the rw segment's pages 0x30 and 0x31.</summary>
     private static MemoryImage Image { get; } = new(
         [Heap, Stack, Rw],
-        new Dictionary<ulong, ReadOnlyMemory<byte>[]>
+        new Dictionary<ulong, PageSnapshot>
         {
             [Heap.At] = Pages(0x10, 5),
             [Stack.At] = Pages(0x20, 1),
@@ -86,7 +86,7 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
 
         ExpectMsg<SessionDenied>(d => d.Reason.Contains("already"));
         _service.Tell(new MemoryContent(session, Stack.At, PageSize), TestActor);
-        ExpectMsg<MemoryChunk>(c => c.At == Stack.At && c.Pages.Length == 1);
+        ExpectMsg<MemoryChunk>(c => c.At == Stack.At && c.Pages.PageCount == 1);
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
             var size = Math.Min(Buffer, Heap.Size - offset);
             _service.Tell(new MemoryContent(session, at, size), TestActor);
             var chunk = ExpectMsg<MemoryChunk>(c => c.At == at && c.Size == size);
-            Assert.InRange(chunk.Pages.Length, 1, Buffer / PageSize);
-            firstBytes.AddRange(chunk.Pages.Select(Filler));
+            Assert.InRange(chunk.Pages.PageCount, 1, Buffer / PageSize);
+            firstBytes.AddRange(Fillers(chunk.Pages));
         }
 
         Assert.Equal(3, requests);
@@ -117,7 +117,7 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
 
         _service.Tell(new MemoryContent(session, Heap.At + 3 * PageSize, Buffer), TestActor);
 
-        Assert.Equal([0x13, 0x14], ExpectMsg<MemoryChunk>().Pages.Select(Filler));
+        Assert.Equal([0x13, 0x14], Fillers(ExpectMsg<MemoryChunk>().Pages));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
         _service.Tell(new MemoryContent(session, Rw.At, Rw.Size), TestActor);
 
         var chunk = ExpectMsg<MemoryChunk>(c => c.At == Rw.At && c.Size == Rw.Size);
-        Assert.Equal([0x30, 0x31], chunk.Pages.Select(Filler));
+        Assert.Equal([0x30, 0x31], Fillers(chunk.Pages));
     }
 
     [Theory]
@@ -257,6 +257,13 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
         return first;
     }
 
-    private static ReadOnlyMemory<byte>[] Pages(byte first, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => (ReadOnlyMemory<byte>)Enumerable.Repeat((byte)(first + i), PageSize).ToArray())];
+    /// <summary>The filler of every page of a chunk, which has them all.</summary>
+    private static IEnumerable<byte> Fillers(PageSnapshot pages)
+    {
+        Assert.Equal(pages.PageCount, pages.PresentPages);
+        return pages.Present().Select(p => Filler(p.Page));
+    }
+
+    private static PageSnapshot Pages(byte first, int count) =>
+        PageSnapshot.FromPages(count, Enumerable.Range(0, count).Select(i => ((long)i, (ReadOnlyMemory<byte>)Enumerable.Repeat((byte)(first + i), PageSize).ToArray())));
 }

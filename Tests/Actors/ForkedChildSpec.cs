@@ -27,7 +27,7 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>What the parent froze at fork: the one stack page the config names, every byte 42.</summary>
     private static readonly MemoryImage Image = new(
-        [Stack], new Dictionary<ulong, ReadOnlyMemory<byte>[]> { [Stack.At] = [Enumerable.Repeat((byte)42, MemoryImage.PageSize).ToArray()] });
+        [Stack], new Dictionary<ulong, PageSnapshot> { [Stack.At] = PageSnapshot.FromPages(1, [(0, Enumerable.Repeat((byte)42, MemoryImage.PageSize).ToArray())]) });
 
     private readonly ForkRuntimeOptions _options = new();
     private readonly TestProbe _parent;

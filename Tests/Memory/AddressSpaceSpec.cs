@@ -92,12 +92,16 @@ public class AddressSpaceSpec
         Assert.Empty(space.Heap);
     }
 
-    [Fact]
-    public void Malloc_past_the_stack_fails_with_ENOMEM()
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(1L << 47)]
+    public void Malloc_beyond_the_address_range_fails_with_ENOMEM(long size)
     {
         var (space, _) = NewSpace();
-        var error = Assert.Throws<PosixException>(() => space.Malloc(0x40000000));
+        var error = Assert.Throws<PosixException>(() => space.Malloc(size));
         Assert.Equal(Errno.ENOMEM, error.Errno);
+        Assert.Contains("address range", error.Message);
+        Assert.Empty(space.Heap);
     }
 
     [Fact]
@@ -387,8 +391,8 @@ public class AddressSpaceSpec
         Assert.Equal(
             ["heap", "heap", "stack", "binary", "ld.lib.so", "libc.lib.so"],
             image.Regions.Select(r => r.Kind == "rw" ? r.Name : r.Kind));
-        Assert.All(image.Regions, r => Assert.Equal((int)((r.Size + Page - 1) / Page), image.Pages[r.At].Length));
-        Assert.All(image.Pages.Values.SelectMany(p => p), p => Assert.True(p.IsEmpty));
+        Assert.All(image.Regions, r => Assert.Equal((r.Size + Page - 1) / Page, image.Pages[r.At].PageCount));
+        Assert.All(image.Pages.Values, p => Assert.Empty(p.Present()));
     }
 
     [Fact]
