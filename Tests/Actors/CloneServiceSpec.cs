@@ -241,6 +241,31 @@ public sealed class CloneServiceSpec : Akka.TestKit.Xunit2.TestKit
         _fs.ExpectNoMsg(Quiet);
     }
 
+    [Fact]
+    public void Clone_content_is_every_region_whole_in_clone_order_and_the_descriptors_in_one_reply()
+    {
+        var session = OpenSession(Descriptors);
+
+        _service.Tell(new CloneContent(session), TestActor);
+
+        var chunk = ExpectMsg<CloneChunk>();
+        Assert.Equal([(Heap.At, Heap.Size), (Stack.At, Stack.Size), (Rw.At, Rw.Size)], chunk.Memory.Select(c => (c.At, c.Size)));
+        // Page references, not bytes: each region's own snapshot, whatever the buffer size.
+        Assert.All(chunk.Memory, c => Assert.Same(Image.Pages[c.At], c.Pages));
+        Assert.Equal(Descriptors, chunk.Descriptors);
+        // The child took its descriptors: a later abandon releases nothing.
+        _service.Tell(new CloneAbandoned(Pid), TestActor);
+        _fs.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Clone_content_of_an_unknown_session_is_refused()
+    {
+        _service.Tell(new CloneContent(42), TestActor);
+
+        ExpectMsg<CloneRefused>(r => r.SessionId == 42 && r.Error == Errno.EINVAL);
+    }
+
     private long OpenSession(IReadOnlyList<InheritedDescriptor>? descriptors = null)
     {
         _service.Tell(new PrepareClone(Pid, _forkedChild.Ref, Image, descriptors ?? []), TestActor);
