@@ -35,6 +35,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _pgid = setup.Pgid;
         _caught = [.. setup.Handlers.Keys];
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
+        var self = Self;
+        _context.Crashed = e => self.Tell(new ProgramEnded(0, e.ToString()));
         Booting(new BootState());
     }
 

@@ -339,7 +339,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     });
 
     [Fact]
-    public async Task Init_writing_to_a_pipe_without_reader_ends_the_run_by_SIGPIPE()
+    public async Task Init_writing_to_a_pipe_without_reader_gets_EPIPE_and_is_shielded_from_SIGPIPE()
     {
         var status = await Run(async libc =>
         {
@@ -356,7 +356,8 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
 
             return 100;
         });
-        Assert.Equal(WaitStatus.FromSignal(Signal.SIGPIPE, coreDumped: false), status);
+        // Linux: a namespace's init has no default action for a signal it does not handle, SIGPIPE included.
+        Assert.Equal(WaitStatus.FromExit(100), status);
     }
 
     [Fact]
