@@ -9,7 +9,7 @@ namespace Fork.Actors;
 /// The C library of one process: what its program calls. Every call but the memory accessors is a message
 /// to the process's actor; a killed process's calls unwind its program.
 /// </summary>
-public sealed class Libc
+public sealed partial class Libc
 {
     private readonly IActorRef _process;
     private readonly CancellationTokenSource _killed;
@@ -32,7 +32,7 @@ public sealed class Libc
         _programs = setup.Programs;
         Memory = setup.Memory;
         Args = setup.Args;
-        Environment = new Dictionary<string, string>(setup.Environment);
+        Environment = new EnvironmentVariables(setup.Environment);
         _cwd = setup.Cwd;
     }
 
@@ -52,7 +52,7 @@ public sealed class Libc
     public void ChDir(string path)
     {
         Enter();
-        _cwd = Paths.Resolve(_cwd, path);
+        StartChDir(Paths.Checked(path));
     }
 
     /// <summary>Write a line to this process's LOG session (labelled with the process's place in the tree).</summary>
@@ -72,6 +72,7 @@ public sealed class Libc
     {
         ArgumentNullException.ThrowIfNull(child);
         Enter();
+        await DirectoryChecked();
         var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, new Dictionary<Signal, Action<Signal>>(_handlers));
         return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image)));
     }
@@ -85,7 +86,7 @@ public sealed class Libc
         return (WaitResult)await call;
     }
 
-    public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, signal)));
+    public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
 
     public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(pid, pgid)));
 
@@ -112,8 +113,8 @@ public sealed class Libc
 
     public async Task<int> OpenAsync(string path, OpenFlags flags)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        return (int)Ok(await Call(new OpenFile(Paths.Resolve(_cwd, path), flags)));
+        CheckedFlags(flags);
+        return (int)Ok(await Call(new OpenFile(await Resolved(path), flags)));
     }
 
     /// <summary>Read into <paramref name="buffer"/>; blocks on an empty pipe; 0 at end of file.</summary>
@@ -137,7 +138,7 @@ public sealed class Libc
         return (int)Ok(reply);
     }
 
-    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(fd, offset, origin)));
+    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(fd, offset, CheckedOrigin(origin))));
 
     public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(fd)));
 

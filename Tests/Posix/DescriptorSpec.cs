@@ -86,6 +86,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     [Fact]
     public Task Relative_paths_resolve_against_the_working_directory() => RunToSuccess(async libc =>
     {
+        foreach (var directory in (string[])["/home", "/home/user", "/home/other"]) await libc.MkDirAsync(directory);
         libc.ChDir("/home/user");
         Assert.Equal("/home/user", libc.Cwd);
         await WriteFile(libc, "notes", "relative");
@@ -422,6 +423,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     public Task Environment_and_working_directory_are_copied_at_fork_and_independent_afterwards() => RunToSuccess(async libc =>
     {
         libc.Environment["SHARED"] = "before";
+        foreach (var directory in (string[])["/start", "/child", "/parent"]) await libc.MkDirAsync(directory);
         libc.ChDir("/start");
         var (gate, gateWrite) = await libc.PipeAsync();
         var (done, doneWrite) = await libc.PipeAsync();
@@ -451,6 +453,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     [Fact]
     public Task A_child_opens_relative_paths_against_the_working_directory_it_inherited() => RunToSuccess(async libc =>
     {
+        await libc.MkDirAsync("/work");
         libc.ChDir("/work");
         var child = await libc.ForkAsync(async self =>
         {
