@@ -136,6 +136,32 @@ public sealed class NamespaceSurvivesSpec(ITestOutputHelper output) : RuntimeSpe
         Assert.Equal(WaitStatus.FromExit(0), status);
     }
 
+    [Fact]
+    public async Task A_fault_in_the_core_fails_the_call_with_EIO_and_the_namespace_goes_on()
+    {
+        await using var runtime = ForkRuntime.Create(new ForkRuntimeOptions { Time = new BrokenTimer() });
+        Errno? sleep = null;
+        var status = await runtime.RunAsync(async libc =>
+        {
+            var child = await libc.ForkAsync(async c =>
+            {
+                sleep = await PosixHelpers.ErrnoOf(() => c.SleepAsync(TimeSpan.FromSeconds(1)));
+                return 4;
+            });
+            return (await libc.Wait4Async(child)).Status.ExitCode;
+        }).WaitAsync(Bound);
+
+        Assert.Equal(Errno.EIO, sleep);
+        Assert.Equal(WaitStatus.FromExit(4), status);
+    }
+
+    /// <summary>A clock whose timers cannot be armed: the core faults while serving a sleep.</summary>
+    private sealed class BrokenTimer : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            throw new InvalidOperationException("no timer today");
+    }
+
     private static async void Explode()
     {
         await Task.Yield();
