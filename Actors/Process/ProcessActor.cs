@@ -65,8 +65,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 
     protected override void PostStop()
     {
+        // Not disposed: the program may still read libc.Cancellation after its process is gone (a CTS without timers holds nothing).
         _killed.Cancel();
-        _killed.Dispose();
     }
 
     /// <summary>Running: the program runs and every libc call, child report and signal is served.</summary>
