@@ -2,7 +2,7 @@ using Fork.Messages;
 
 namespace Fork.Actors;
 
-// The directory tree of the namespace, and the checks of the arguments of file calls where they enter.
+// The directory tree of the namespace, and the checks of arguments where they enter (before any message is sent).
 public sealed partial class Libc
 {
     private const OpenFlags KnownOpenFlags =
@@ -89,6 +89,10 @@ public sealed partial class Libc
         if ((flags & ~KnownOpenFlags) != 0 || (flags & (OpenFlags)3) == (OpenFlags)3)
             throw new PosixException(Errno.EINVAL, $"open flags 0x{(int)flags:x} are not valid");
     }
+
+    private const WaitOptions KnownWaitOptions = WaitOptions.WNOHANG | WaitOptions.WUNTRACED | WaitOptions.WCONTINUED;
+
+    private static int CheckedFd(int fd) => fd >= 0 ? fd : throw new PosixException(Errno.EBADF, $"descriptor {fd} is negative");
 
     private static SeekOrigin CheckedOrigin(SeekOrigin origin) =>
         origin is SeekOrigin.Begin or SeekOrigin.Current or SeekOrigin.End

@@ -79,6 +79,7 @@ public sealed partial class Libc
 
     public async Task<WaitResult> Wait4Async(int pid, WaitOptions options = WaitOptions.None, CancellationToken cancellationToken = default)
     {
+        if ((options & ~KnownWaitOptions) != 0) return WaitResult.Failed(Errno.EINVAL);
         var id = Interlocked.Increment(ref _requestIds);
         var call = Call(new Wait4(pid, options, id));
         // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.
@@ -88,7 +89,8 @@ public sealed partial class Libc
 
     public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
 
-    public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(pid, pgid)));
+    public async Task SetPgidAsync(int pid, int pgid) =>
+        Ok(await Call(pid < 0 || pgid < 0 ? throw new PosixException(Errno.EINVAL, "pid and pgid cannot be negative") : new SetPgid(pid, pgid)));
 
     public async Task<int> GetPgrpAsync() => (int)Ok(await Call(GetPgrp.Instance));
 
@@ -120,7 +122,7 @@ public sealed partial class Libc
     /// <summary>Read into <paramref name="buffer"/>; blocks on an empty pipe; 0 at end of file.</summary>
     public async Task<int> ReadAsync(int fd, Memory<byte> buffer)
     {
-        var reply = await Call(new ReadFile(fd, buffer.Length));
+        var reply = await Call(new ReadFile(CheckedFd(fd), buffer.Length));
         if (reply is not DataRead data) return (int)Ok(reply);
         data.Data.CopyTo(buffer);
         return data.Data.Length;
@@ -128,7 +130,7 @@ public sealed partial class Libc
 
     public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
     {
-        var reply = await Call(new WriteFile(fd, data.ToArray()));
+        var reply = await Call(new WriteFile(CheckedFd(fd), data.ToArray()));
         if (reply is LibcError { Errno: Errno.EPIPE })
         {
             // POSIX: a write to a pipe with no reader also raises SIGPIPE in the writer.
@@ -138,9 +140,9 @@ public sealed partial class Libc
         return (int)Ok(reply);
     }
 
-    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(fd, offset, CheckedOrigin(origin))));
+    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(CheckedFd(fd), offset, CheckedOrigin(origin))));
 
-    public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(fd)));
+    public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(CheckedFd(fd))));
 
     public async Task<(int ReadFd, int WriteFd)> PipeAsync()
     {
