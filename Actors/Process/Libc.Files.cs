@@ -92,6 +92,8 @@ public sealed partial class Libc
 
     private const WaitOptions KnownWaitOptions = WaitOptions.WNOHANG | WaitOptions.WUNTRACED | WaitOptions.WCONTINUED;
 
+    private static int NotNegative(int id) => id >= 0 ? id : throw new PosixException(Errno.EINVAL, $"{id} cannot be negative here");
+
     private static int CheckedFd(int fd) => fd >= 0 ? fd : throw new PosixException(Errno.EBADF, $"descriptor {fd} is negative");
 
     private static SeekOrigin CheckedOrigin(SeekOrigin origin) =>

@@ -79,6 +79,7 @@ public sealed partial class Libc
 
     public async Task<WaitResult> Wait4Async(int pid, WaitOptions options = WaitOptions.None, CancellationToken cancellationToken = default)
     {
+        Enter();
         if ((options & ~KnownWaitOptions) != 0) return WaitResult.Failed(Errno.EINVAL);
         var id = Interlocked.Increment(ref _requestIds);
         var call = Call(new Wait4(pid, options, id));
@@ -89,8 +90,7 @@ public sealed partial class Libc
 
     public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
 
-    public async Task SetPgidAsync(int pid, int pgid) =>
-        Ok(await Call(pid < 0 || pgid < 0 ? throw new PosixException(Errno.EINVAL, "pid and pgid cannot be negative") : new SetPgid(pid, pgid)));
+    public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(NotNegative(pid), NotNegative(pgid))));
 
     public async Task<int> GetPgrpAsync() => (int)Ok(await Call(GetPgrp.Instance));
 
