@@ -335,7 +335,8 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         });
         var result = await libc.Wait4Async(child);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGPIPE, coreDumped: false), result.Status);
-        Assert.Equal(Errno.EPIPE, errno);
+        // SIGPIPE ends the child at once, so its program may not get to see the EPIPE (the handler spec below does).
+        Assert.True(errno is Errno.None or Errno.EPIPE, $"the write failed with {errno}");
         return 0;
     });
 
