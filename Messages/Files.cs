@@ -40,6 +40,53 @@ public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions, long
 /// <summary>The process was killed: answer its parked reads with EINTR and forget them.</summary>
 public sealed record FsCancelReads(int Pid);
 
+// The directory tree (paths are absolute, as the caller's libc joined them with its cwd; "." and ".." are
+// resolved by the file system, through the directories they name).
+
+public sealed record FsMkDir(string Path);
+
+public sealed record FsRmDir(string Path);
+
+public sealed record FsUnlink(string Path);
+
+public sealed record FsRename(string From, string To);
+
+public sealed record FsStat(string Path);
+
+public sealed record FsReadDir(string Path);
+
+/// <summary>chdir's check: answered LibcOk when the path names a directory.</summary>
+public sealed record FsCheckDirectory(string Path);
+
+public sealed record DirectoryListing(IReadOnlyList<string> Names);
+
+/// <summary>What stat says of a file: its type, its size in bytes (a directory: its entries) and its link count.</summary>
+public sealed record FileStatus(FileKind Kind, long Size, int Links);
+
+public enum FileKind
+{
+    RegularFile,
+    Directory,
+    CharacterDevice,
+    Fifo,
+}
+
+// The calls of a program that its process forwards to the file system.
+
+public sealed record MakeDirectory(string Path) : ILibcRequest;
+
+public sealed record RemoveDirectory(string Path) : ILibcRequest;
+
+public sealed record UnlinkFile(string Path) : ILibcRequest;
+
+public sealed record RenameFile(string From, string To) : ILibcRequest;
+
+public sealed record StatFile(string Path) : ILibcRequest;
+
+public sealed record ReadDirectory(string Path) : ILibcRequest;
+
+public sealed record ChangeDirectory(string Path) : ILibcRequest;
+
 /// <summary>Success of a call that returns a number (bytes written, new offset, a pid, 0).</summary>
 public sealed record LibcOk(long Value)
 {

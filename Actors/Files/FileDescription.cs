@@ -6,11 +6,24 @@ namespace Fork.Actors;
 internal sealed class FileDescription(long id, string path, OpenFlags flags, Inode inode)
     : OpenFileDescription(id, path, flags)
 {
-    public Inode Inode { get; } = inode;
+    public Inode Inode { get; } = Opened(inode);
 
     public long Position { get; private set; }
 
     public override long Offset => Position;
+
+    private static Inode Opened(Inode inode)
+    {
+        inode.Opened++;
+        return inode;
+    }
+
+    /// <summary>The description is gone: an unlinked file with no other description goes too (POSIX).</summary>
+    public void Closed()
+    {
+        Inode.Opened--;
+        Inode.ReleaseIfUnused();
+    }
 
     /// <returns><see cref="DataRead"/> (empty at end of file) or <see cref="LibcError"/>.</returns>
     public object Read(int count)
@@ -30,9 +43,12 @@ internal sealed class FileDescription(long id, string path, OpenFlags flags, Ino
     {
         // POSIX: with O_APPEND the offset is set to the end of the file before each write.
         var offset = Flags.HasFlag(OpenFlags.Append) ? Inode.Length : Position;
-        if (!Inode.TryWrite(offset, data))
+        switch (Inode.TryWrite(offset, data))
         {
-            return new LibcError(Errno.ENOMEM, $"{Path} would grow beyond {Inode.MaxLength} bytes");
+            case Errno.EFBIG:
+                return new LibcError(Errno.EFBIG, $"{Path} would grow beyond {Inode.MaxLength} bytes");
+            case Errno.ENOSPC:
+                return new LibcError(Errno.ENOSPC, $"the namespace's files would hold more than {FileTree.Capacity} bytes");
         }
 
         Position = offset + data.Length;

@@ -4,21 +4,23 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>
-/// The in-memory file system of one pid namespace: files by absolute path, pipes, and the open
-/// file descriptions that every process of the namespace shares (POSIX, not Genode's reopen by path).
+/// The in-memory file system of one pid namespace: a directory tree, pipes, and the open file descriptions that
+/// every process of the namespace shares (POSIX, not Genode's reopen by path). A fault while serving one request
+/// fails that request with EIO; the file system and everything in it go on.
 /// </summary>
 internal sealed class FileSystemActor : TracedActor
 {
-    private const string Root = "/";
-
-    private readonly Dictionary<string, Inode> _inodes = new(StringComparer.Ordinal) { [Root] = Inode.NewDirectory(), [ChildConfig.DevNull] = Inode.NewNullDevice() };
+    private readonly FileTree _tree;
     private readonly Dictionary<long, OpenFileDescription> _descriptions = new();
     private readonly HashSet<Pipe> _pipes = new();
     private long _lastDescription;
     private int _lastPipe;
 
-    public FileSystemActor()
+    /// <param name="initCwd">Init's working directory, made (with its parents) when it does not exist yet.</param>
+    public FileSystemActor(string initCwd = "/")
     {
+        _tree = new FileTree();
+        _tree.MakeDirectories(initCwd);
         Receive<FsOpen>(Handle);
         Receive<FsRead>(Handle);
         Receive<FsWrite>(Handle);
@@ -28,45 +30,80 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsPipe>(Handle);
         Receive<FsDescribe>(Handle);
         Receive<FsCancelReads>(Handle);
+        Receive<FsMkDir>(r => Answer(_tree.MakeDirectory(r.Path)));
+        Receive<FsRmDir>(r => Answer(_tree.RemoveDirectory(r.Path)));
+        Receive<FsUnlink>(r => Answer(_tree.UnlinkFile(r.Path)));
+        Receive<FsRename>(r => Answer(_tree.Rename(r.From, r.To)));
+        Receive<FsStat>(r => Sender.Tell(_tree.Existing(r.Path, out var node) ?? (object)node.Status()));
+        Receive<FsReadDir>(Handle);
+        Receive<FsCheckDirectory>(Handle);
     }
 
     protected override int TracePid => 0;
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new FileSystemActor());
+    public static Props Props(string initCwd = "/") => Akka.Actor.Props.Create(() => new FileSystemActor(initCwd));
+
+    /// <summary>
+    /// A fault while serving one request answers that request with EIO and keeps the tree and every open description:
+    /// restarting would lose the namespace's files, stopping would end every process that uses them.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new LibcError(Errno.EIO, $"the file system failed serving {message.GetType().Name}: {e.Message}"));
+            return true;
+        }
+    }
 
     private void Handle(FsOpen request)
     {
         var (path, flags) = (request.Path, request.Flags);
-        if (!path.StartsWith('/'))
-        {
-            Fail(Errno.EINVAL, $"'{path}' is not an absolute path");
-            return;
-        }
-
         if (!flags.CanRead() && !flags.CanWrite())
         {
-            Fail(Errno.EINVAL, $"open {path}: invalid access mode in {flags}");
+            Fail(Errno.EINVAL, $"open {Paths.Shorten(path)}: invalid access mode in {flags}");
             return;
         }
 
-        if (!_inodes.TryGetValue(path, out var inode))
+        if (_tree.Find(path, out var at) is { } error)
+        {
+            Sender.Tell(error);
+            return;
+        }
+
+        var inode = at.Node;
+        if (inode is null)
         {
             if (!flags.HasFlag(OpenFlags.Create))
             {
-                Fail(Errno.ENOENT, $"{path} does not exist");
+                Fail(Errno.ENOENT, $"{Paths.Shorten(path)} does not exist");
                 return;
             }
 
-            inode = Inode.NewFile();
-            _inodes.Add(path, inode);
+            // Linux: O_CREAT of "name/" is EISDIR.
+            if (path.EndsWith('/'))
+            {
+                Fail(Errno.EISDIR, $"{Paths.Shorten(path)} names a directory that does not exist");
+                return;
+            }
+
+            if (_tree.CreateFile(at, out inode) is { } full)
+            {
+                Sender.Tell(full);
+                return;
+            }
         }
         // Linux: a directory cannot be opened for writing, creating or truncating.
         else if (inode.IsDirectory && (flags.CanWrite() || (flags & (OpenFlags.Create | OpenFlags.Truncate)) != 0))
         {
-            Fail(Errno.EISDIR, $"{path} is a directory");
+            Fail(Errno.EISDIR, $"{Paths.Shorten(path)} is a directory");
             return;
         }
-        else if (flags.HasFlag(OpenFlags.Truncate) && flags.CanWrite())
+        else if (flags.HasFlag(OpenFlags.Truncate) && flags.CanWrite() && inode.Kind == FileKind.RegularFile)
         {
             inode.Truncate();
         }
@@ -74,6 +111,22 @@ internal sealed class FileSystemActor : TracedActor
         var description = Add(new FileDescription(NextDescription(), path, flags, inode));
         Sender.Tell(new DescriptionOpened(description.Id));
     }
+
+    private void Handle(FsReadDir request)
+    {
+        if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
+        else if (!node.IsDirectory) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
+        else Sender.Tell(new DirectoryListing([.. node.Entries!.Keys]));
+    }
+
+    private void Handle(FsCheckDirectory request)
+    {
+        if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
+        else if (!node.IsDirectory) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
+        else Sender.Tell(LibcOk.Zero);
+    }
+
+    private void Answer(LibcError? error) => Sender.Tell(error ?? (object)LibcOk.Zero);
 
     private void Handle(FsRead request)
     {
@@ -191,7 +244,11 @@ internal sealed class FileSystemActor : TracedActor
         }
 
         _descriptions.Remove(description.Id);
-        if (description is PipeEnd end)
+        if (description is FileDescription file)
+        {
+            file.Closed();
+        }
+        else if (description is PipeEnd end)
         {
             if (end.IsReadEnd)
             {

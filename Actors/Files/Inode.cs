@@ -1,73 +1,115 @@
+using Fork.Messages;
+
 namespace Fork.Actors;
 
-/// <summary>The contents of one file (or the root directory) of a namespace's in-memory file system.</summary>
+/// <summary>
+/// One file of a namespace's in-memory file system: a regular file's bytes, a directory's entries, or a device.
+/// Links count names (a directory: its own, its "." and each subdirectory's ".."); an unlinked file lives on
+/// while an open file description refers to it.
+/// </summary>
 internal sealed class Inode
 {
-    /// <summary>No file grows beyond this; a write that would is refused with ENOMEM (there is no EFBIG).</summary>
+    /// <summary>No file grows beyond this; a write that would is refused with EFBIG.</summary>
     public const long MaxLength = 64L * 1024 * 1024;
+
+    private readonly FileSpace? _space;
 
     // Bytes beyond Length are always zero, so a write past the end leaves a gap of zeros.
     private byte[] _data = [];
 
-    private Inode(bool isDirectory, bool discards = false)
+    private Inode(FileKind kind, Device device, FileSpace? space)
     {
-        IsDirectory = isDirectory;
-        Discards = discards;
+        Kind = kind;
+        Device = device;
+        _space = space;
+        Links = kind == FileKind.Directory ? 2 : 1;
+        if (kind == FileKind.Directory) Entries = new SortedDictionary<string, Inode>(StringComparer.Ordinal);
     }
 
-    public bool IsDirectory { get; }
+    public FileKind Kind { get; }
 
-    /// <summary>The null device: reads are at end of file, writes vanish.</summary>
-    public bool Discards { get; }
+    public Device Device { get; }
+
+    public bool IsDirectory => Kind == FileKind.Directory;
+
+    /// <summary>A directory's entries by name (without "." and ".."); null for anything else.</summary>
+    public SortedDictionary<string, Inode>? Entries { get; }
+
+    /// <summary>A directory's parent (the root's is the root); null for anything else.</summary>
+    public Inode? Parent { get; set; }
+
+    public int Links { get; set; }
+
+    /// <summary>Open file descriptions that refer to this file.</summary>
+    public int Opened { get; set; }
 
     public long Length { get; private set; }
 
-    public static Inode NewFile() => new(isDirectory: false);
+    public static Inode NewFile(FileSpace space) => new(FileKind.RegularFile, Device.None, space);
 
-    public static Inode NewDirectory() => new(isDirectory: true);
+    public static Inode NewDirectory(Inode? parent)
+    {
+        var directory = new Inode(FileKind.Directory, Device.None, null);
+        directory.Parent = parent ?? directory;
+        return directory;
+    }
 
-    public static Inode NewNullDevice() => new(isDirectory: false, discards: true);
+    public static Inode NewDevice(Device device) => new(FileKind.CharacterDevice, device, null);
+
+    public FileStatus Status() => new(Kind, IsDirectory ? Entries!.Count : Length, Links);
 
     /// <summary>At most <paramref name="count"/> bytes from <paramref name="offset"/>; empty at or past the end.</summary>
     public byte[] Read(long offset, int count)
     {
-        if (offset >= Length)
-        {
-            return [];
-        }
-
+        // /dev/zero: as many zeros as asked, in reads of at most 64 KiB (a short read, as POSIX allows).
+        if (Device == Device.Zero) return new byte[Math.Min(count, 64 * 1024)];
+        if (offset >= Length) return [];
         var length = (int)Math.Min(count, Length - offset);
         return _data.AsSpan((int)offset, length).ToArray();
     }
 
-    /// <returns>false, and nothing written, when the file would grow beyond <see cref="MaxLength"/>.</returns>
-    public bool TryWrite(long offset, ReadOnlySpan<byte> data)
+    /// <returns>None, or EFBIG beyond <see cref="MaxLength"/>, or ENOSPC when the namespace's space is spent; nothing written then.</returns>
+    public Errno TryWrite(long offset, ReadOnlySpan<byte> data)
     {
         // POSIX: writing zero bytes to a regular file changes nothing, wherever the offset is.
-        if (data.IsEmpty || Discards)
-        {
-            return true;
-        }
-
-        if (offset > MaxLength - data.Length)
-        {
-            return false;
-        }
-
+        if (data.IsEmpty || Kind != FileKind.RegularFile) return Errno.None;
+        if (offset > MaxLength - data.Length) return Errno.EFBIG;
         var end = offset + data.Length;
-        if (end > _data.Length)
-        {
-            Array.Resize(ref _data, (int)Math.Min(MaxLength, Math.Max(end, 2L * _data.Length)));
-        }
-
+        if (end > Length && !_space!.TryTake(end - Length)) return Errno.ENOSPC;
+        if (end > _data.Length) Array.Resize(ref _data, (int)Math.Min(MaxLength, Math.Max(end, 2L * _data.Length)));
         data.CopyTo(_data.AsSpan((int)offset));
         Length = Math.Max(Length, end);
-        return true;
+        return Errno.None;
     }
 
     public void Truncate()
     {
+        _space?.Give(Length);
         _data = [];
         Length = 0;
     }
+
+    /// <summary>No name and no open description is left: its bytes go back to the namespace.</summary>
+    public void ReleaseIfUnused()
+    {
+        if (Links == 0 && Opened == 0) Truncate();
+    }
+}
+
+/// <summary>What a device file does: /dev/null reads end of file and swallows writes; /dev/zero reads zeros.</summary>
+internal enum Device { None, Null, Zero }
+
+/// <summary>The bytes all regular files of one namespace may hold together; beyond them a write is ENOSPC.</summary>
+internal sealed class FileSpace(long capacity)
+{
+    public long Used { get; private set; }
+
+    public bool TryTake(long bytes)
+    {
+        if (bytes > capacity - Used) return false;
+        Used += bytes;
+        return true;
+    }
+
+    public void Give(long bytes) => Used -= bytes;
 }

@@ -21,11 +21,7 @@ internal sealed partial class Core
         });
         Receive<SessionClose>(close => _logLabels.Remove(close.SessionId));
         Receive<TimerSleep>(Handle);
-        Receive<TimerDue>(due =>
-        {
-            if (_timers.Remove(due.Timer, out var timer)) timer.Dispose();
-            due.ReplyTo.Tell(new TimerFired(due.RequestId));
-        });
+        Receive<TimerDue>(Handle);
         Receive<RtcRead>(_ => Sender.Tell(new RtcTime(_options.Time.GetUtcNow())));
     }
 
@@ -54,13 +50,35 @@ internal sealed partial class Core
         }
     }
 
+    /// <summary>
+    /// A sleep of any length: its deadline is kept (at most the clock's last instant), and a timer is armed for at
+    /// most <see cref="LongestTimer"/> at a time and armed again until the deadline has passed.
+    /// </summary>
     private void Handle(TimerSleep sleep)
     {
-        var id = ++_nextTimer;
-        var due = new TimerDue(id, Sender, sleep.RequestId);
-        var self = Self;
-        _timers[id] = _options.Time.CreateTimer(_ => self.Tell(due), null, sleep.Duration, Timeout.InfiniteTimeSpan);
+        var now = _options.Time.GetUtcNow();
+        var duration = sleep.Duration < TimeSpan.Zero ? TimeSpan.Zero : sleep.Duration;
+        var deadline = duration >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + duration;
+        Arm(new TimerDue(++_nextTimer, Sender, sleep.RequestId, deadline), duration);
     }
 
-    private sealed record TimerDue(long Timer, IActorRef ReplyTo, long RequestId);
+    private void Handle(TimerDue due)
+    {
+        if (_timers.Remove(due.Timer, out var timer)) timer.Dispose();
+        var left = due.Deadline - _options.Time.GetUtcNow();
+        if (left > TimeSpan.Zero) Arm(due, left);
+        else due.ReplyTo.Tell(new TimerFired(due.RequestId));
+    }
+
+    private void Arm(TimerDue due, TimeSpan left)
+    {
+        var self = Self;
+        var wait = left > LongestTimer ? LongestTimer : left;
+        _timers[due.Timer] = _options.Time.CreateTimer(_ => self.Tell(due), null, wait, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>.NET timers take at most 0xfffffffe ms (about 49.7 days); a longer due time throws.</summary>
+    internal static readonly TimeSpan LongestTimer = TimeSpan.FromDays(30);
+
+    private sealed record TimerDue(long Timer, IActorRef ReplyTo, long RequestId, DateTimeOffset Deadline);
 }

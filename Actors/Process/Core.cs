@@ -47,7 +47,7 @@ internal sealed partial class Core : TracedActor
 
     protected override void PreStart()
     {
-        _fileSystem = Context.ActorOf(FileSystemActor.Props(), "fs");
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd), "fs");
         _table.AddInit();
         var root = new QuotaAccount(Quota.Zero);
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,

@@ -11,6 +11,7 @@ public sealed class ForkRuntime : IAsyncDisposable
 {
     private static long _namespaces;
     private readonly bool _ownsSystem;
+    private int _disposed;
 
     private ForkRuntime(ActorSystem system, ForkRuntimeOptions options, bool ownsSystem)
     {
@@ -41,12 +42,24 @@ public sealed class ForkRuntime : IAsyncDisposable
     public Task<WaitStatus> RunAsync(ProcessMain init, ProcessOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(init);
+        ThrowIfDisposed();
         var image = options ?? new ProcessOptions();
         var problems = image.Validate();
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         var done = new TaskCompletionSource<WaitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done);
-        var core = System.ActorOf(Core.Props(setup), $"namespace-{Interlocked.Increment(ref _namespaces)}");
+        IActorRef core;
+        try
+        {
+            core = System.ActorOf(Core.Props(setup), $"namespace-{Interlocked.Increment(ref _namespaces)}");
+        }
+        catch (Exception) when (System.WhenTerminated.IsCompleted || Volatile.Read(ref _disposed) != 0)
+        {
+            // The actor system is terminating (Akka: "Cannot create child while terminating"): say what the caller did.
+            throw new ObjectDisposedException(nameof(ForkRuntime), "the runtime's actor system has terminated");
+        }
+
+
         if (cancellationToken.CanBeCanceled)
         {
             var registration = cancellationToken.Register(() => core.Tell(new KillRequest(0, 1, Signal.SIGKILL)));
@@ -64,6 +77,13 @@ public sealed class ForkRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _disposed, 1);
         if (_ownsSystem) await System.Terminate();
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || System.WhenTerminated.IsCompleted)
+            throw new ObjectDisposedException(nameof(ForkRuntime), "RunAsync on a disposed runtime (or one whose actor system has terminated)");
     }
 }

@@ -9,7 +9,7 @@ namespace Fork.Actors;
 /// The C library of one process: what its program calls. Every call but the memory accessors is a message
 /// to the process's actor; a killed process's calls unwind its program.
 /// </summary>
-public sealed class Libc
+public sealed partial class Libc
 {
     private readonly IActorRef _process;
     private readonly CancellationTokenSource _killed;
@@ -35,7 +35,7 @@ public sealed class Libc
         _programs = setup.Programs;
         Memory = setup.Memory;
         Args = setup.Args;
-        Environment = new Dictionary<string, string>(setup.Environment);
+        Environment = new EnvironmentVariables(setup.Environment);
         _cwd = setup.Cwd;
         _context = setup.Context;
         _callPath = setup.Process.Path / "libc";
@@ -59,7 +59,7 @@ public sealed class Libc
     public void ChDir(string path)
     {
         Enter();
-        _cwd = Paths.Resolve(_cwd, path);
+        StartChDir(Paths.Checked(path));
     }
 
     /// <summary>Write a line to this process's LOG session (labelled with the process's place in the tree).</summary>
@@ -79,12 +79,15 @@ public sealed class Libc
     {
         ArgumentNullException.ThrowIfNull(child);
         Enter();
+        await DirectoryChecked();
         var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, HandlersAtFork());
         return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image)));
     }
 
     public async Task<WaitResult> Wait4Async(int pid, WaitOptions options = WaitOptions.None, CancellationToken cancellationToken = default)
     {
+        Enter();
+        if ((options & ~KnownWaitOptions) != 0) return WaitResult.Failed(Errno.EINVAL);
         var id = Interlocked.Increment(ref _requestIds);
         var call = Call(new Wait4(pid, options, id));
         // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.
@@ -92,9 +95,9 @@ public sealed class Libc
         return (WaitResult)await call;
     }
 
-    public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, signal)));
+    public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
 
-    public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(pid, pgid)));
+    public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(NotNegative(pid), NotNegative(pgid))));
 
     public async Task<int> GetPgrpAsync() => (int)Ok(await Call(GetPgrp.Instance));
 
@@ -122,14 +125,14 @@ public sealed class Libc
 
     public async Task<int> OpenAsync(string path, OpenFlags flags)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        return (int)Ok(await Call(new OpenFile(Paths.Resolve(_cwd, path), flags)));
+        CheckedFlags(flags);
+        return (int)Ok(await Call(new OpenFile(await Resolved(path), flags)));
     }
 
     /// <summary>Read into <paramref name="buffer"/>; blocks on an empty pipe; 0 at end of file.</summary>
     public async Task<int> ReadAsync(int fd, Memory<byte> buffer)
     {
-        var reply = await Call(new ReadFile(fd, buffer.Length));
+        var reply = await Call(new ReadFile(CheckedFd(fd), buffer.Length));
         if (reply is not DataRead data) return (int)Ok(reply);
         data.Data.CopyTo(buffer);
         return data.Data.Length;
@@ -137,7 +140,7 @@ public sealed class Libc
 
     public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
     {
-        var reply = await Call(new WriteFile(fd, data.ToArray()));
+        var reply = await Call(new WriteFile(CheckedFd(fd), data.ToArray()));
         if (reply is LibcError { Errno: Errno.EPIPE })
         {
             // POSIX: a write to a pipe with no reader also raises SIGPIPE in the writer.
@@ -147,9 +150,9 @@ public sealed class Libc
         return (int)Ok(reply);
     }
 
-    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(fd, offset, origin)));
+    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(CheckedFd(fd), offset, CheckedOrigin(origin))));
 
-    public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(fd)));
+    public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(CheckedFd(fd))));
 
     public async Task<(int ReadFd, int WriteFd)> PipeAsync()
     {

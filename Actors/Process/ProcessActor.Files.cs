@@ -19,6 +19,7 @@ internal sealed partial class ProcessActor
         Receive<SeekFile>(seek => WithDescriptor(seek.Fd, d => new FsSeek(d.Description, seek.Offset, seek.Origin)));
         Receive<CloseFile>(Handle);
         Receive<OpenPipe>(Handle);
+        ReceiveDirectories();
     }
 
     private void WithDescriptor(int fd, Func<Descriptor, object> request)

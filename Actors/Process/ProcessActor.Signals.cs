@@ -7,7 +7,18 @@ namespace Fork.Actors;
 // (terminate, with core for some, ignore, stop, continue) takes effect at once for everyone else.
 internal sealed partial class ProcessActor
 {
-    private void Handle(DeliverSignal deliver) => Raise(deliver.Signal);
+    private void Handle(DeliverSignal deliver)
+    {
+        if (ShieldsInit(deliver)) return;
+        Raise(deliver.Signal);
+    }
+
+    /// <summary>
+    /// Linux (SIGNAL_UNKILLABLE): a namespace's init gets from inside its namespace only the signals it has a handler
+    /// for, SIGKILL and SIGSTOP included. From outside (pid 0: the runtime, as RunAsync's cancellation) every signal goes.
+    /// </summary>
+    private bool ShieldsInit(DeliverSignal deliver) =>
+        _setup.IsInit && deliver.FromPid != 0 && !_caught.Contains(deliver.Signal);
 
     private void Handle(SetDisposition disposition)
     {

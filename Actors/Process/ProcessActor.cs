@@ -36,6 +36,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _pgid = setup.Pgid;
         _caught = [.. setup.Handlers.Keys];
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
+        var self = Self;
+        _context.Crashed = e => self.Tell(new ProgramEnded(0, e.ToString()));
         Booting(new BootState());
     }
 
@@ -64,8 +66,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 
     protected override void PostStop()
     {
+        // Not disposed: the program may still read libc.Cancellation after its process is gone (a CTS without timers holds nothing).
         _killed.Cancel();
-        _killed.Dispose();
     }
 
     /// <summary>Running: the program runs and every libc call, child report and signal is served.</summary>

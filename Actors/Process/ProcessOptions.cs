@@ -40,9 +40,10 @@ public sealed record ProcessOptions
         }
 
         if (string.IsNullOrEmpty(Cwd) || !Cwd.StartsWith('/')) problems.Add($"Cwd must be an absolute path (was \"{Cwd}\").");
-        if (Args.Any(a => a is null)) problems.Add("Args cannot contain null.");
-        if (Environment.Any(e => string.IsNullOrEmpty(e.Key) || e.Key.Contains('=') || e.Value is null))
-            problems.Add("Environment keys must be non-empty without '=', and values non-null.");
+        else if (Paths.Problem(Cwd, out var reason) != Fork.Messages.Errno.None) problems.Add($"Cwd is not a valid path: {reason}.");
+        if (Args.Any(a => a is null || a.Contains('\0'))) problems.Add("Args cannot contain null or NUL.");
+        if (Environment.Any(e => string.IsNullOrEmpty(e.Key) || e.Key.Contains('=') || e.Key.Contains('\0') || e.Value is null || e.Value.Contains('\0')))
+            problems.Add("Environment keys must be non-empty without '=' or NUL, and values non-null without NUL.");
         return problems;
     }
 }

@@ -25,11 +25,11 @@ internal sealed record ChildConfig(
     public static readonly string[] InheritedLibcAttributes = ["rtc", "pipe", "socket"];
 
     public IReadOnlyList<string> Args =>
-        Others.Where(n => n.Name == "arg").Select(n => (string?)n.Attribute("value") ?? "").ToList();
+        Others.Where(n => n.Name == "arg").Select(n => ConfigRom.Text(n, "value") ?? "").ToList();
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment =>
         Others.Where(n => n.Name == "env")
-            .Select(n => KeyValuePair.Create((string?)n.Attribute("key") ?? "", (string?)n.Attribute("value") ?? ""))
+            .Select(n => KeyValuePair.Create(ConfigRom.Text(n, "key") ?? "", ConfigRom.Text(n, "value") ?? ""))
             .ToList();
 
     /// <summary>Regions in the order the child pulls them: heap, stack, rw segments.</summary>

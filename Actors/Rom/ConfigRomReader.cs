@@ -24,7 +24,7 @@ internal static class ConfigRomReader
     private static ChildConfig? FromNodes(Node root)
     {
         if (root.Name != "config" || root.Children.FirstOrDefault(n => n.Name == "libc") is not { } libc) return null;
-        if (Int(libc, "pid") is not { } pid) return null;
+        if (Int(libc, "pid") is not { } pid || Encoded(libc) || libc.Children.Any(Encoded)) return null;
         var fds = new List<FdNode>();
         var rw = new List<MemoryRegion>();
         var heap = new List<MemoryRegion>();
@@ -61,6 +61,9 @@ internal static class ConfigRomReader
             if (node.Name != "libc") others.Add(node.ToXml());
         return new ChildConfig(pid, libc["cwd"] ?? "/", Yes(libc, "cloned"), inherited, fds, stack, rw, heap, others);
     }
+
+    /// <summary>An attribute written in the encoded form for text XML cannot hold: the full parser decodes it.</summary>
+    private static bool Encoded(Node node) => node.Attributes.Any(a => a.Key.EndsWith(ConfigRom.EncodedSuffix, StringComparison.Ordinal));
 
     private static int? Int(Node node, string attribute) =>
         int.TryParse(node[attribute], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;

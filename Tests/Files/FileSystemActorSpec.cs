@@ -209,13 +209,13 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Write_that_grows_a_file_beyond_64_MiB_is_ENOMEM()
+    public void Write_that_grows_a_file_beyond_64_MiB_is_EFBIG()
     {
         var fd = Open("/big", OpenFlags.ReadWrite | OpenFlags.Create);
         Seek(fd, 64L * 1024 * 1024, SeekOrigin.Begin);
 
         Send(new FsWrite(fd, [1]));
-        Assert.Equal(Errno.ENOMEM, ExpectMsg<LibcError>().Errno);
+        Assert.Equal(Errno.EFBIG, ExpectMsg<LibcError>().Errno);
     }
 
     [Fact]

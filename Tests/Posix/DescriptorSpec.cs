@@ -86,6 +86,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     [Fact]
     public Task Relative_paths_resolve_against_the_working_directory() => RunToSuccess(async libc =>
     {
+        foreach (var directory in (string[])["/home", "/home/user", "/home/other"]) await libc.MkDirAsync(directory);
         libc.ChDir("/home/user");
         Assert.Equal("/home/user", libc.Cwd);
         await WriteFile(libc, "notes", "relative");
@@ -334,12 +335,13 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
         });
         var result = await libc.Wait4Async(child);
         Assert.Equal(WaitStatus.FromSignal(Signal.SIGPIPE, coreDumped: false), result.Status);
-        Assert.Equal(Errno.EPIPE, errno);
+        // SIGPIPE ends the child at once, so its program may not get to see the EPIPE (the handler spec below does).
+        Assert.True(errno is Errno.None or Errno.EPIPE, $"the write failed with {errno}");
         return 0;
     });
 
     [Fact]
-    public async Task Init_writing_to_a_pipe_without_reader_ends_the_run_by_SIGPIPE()
+    public async Task Init_writing_to_a_pipe_without_reader_gets_EPIPE_and_is_shielded_from_SIGPIPE()
     {
         var status = await Run(async libc =>
         {
@@ -356,7 +358,8 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
 
             return 100;
         });
-        Assert.Equal(WaitStatus.FromSignal(Signal.SIGPIPE, coreDumped: false), status);
+        // Linux: a namespace's init has no default action for a signal it does not handle, SIGPIPE included.
+        Assert.Equal(WaitStatus.FromExit(100), status);
     }
 
     [Fact]
@@ -421,6 +424,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     public Task Environment_and_working_directory_are_copied_at_fork_and_independent_afterwards() => RunToSuccess(async libc =>
     {
         libc.Environment["SHARED"] = "before";
+        foreach (var directory in (string[])["/start", "/child", "/parent"]) await libc.MkDirAsync(directory);
         libc.ChDir("/start");
         var (gate, gateWrite) = await libc.PipeAsync();
         var (done, doneWrite) = await libc.PipeAsync();
@@ -450,6 +454,7 @@ public sealed class DescriptorSpec(ITestOutputHelper output) : RuntimeSpec(outpu
     [Fact]
     public Task A_child_opens_relative_paths_against_the_working_directory_it_inherited() => RunToSuccess(async libc =>
     {
+        await libc.MkDirAsync("/work");
         libc.ChDir("/work");
         var child = await libc.ForkAsync(async self =>
         {

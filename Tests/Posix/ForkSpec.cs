@@ -122,6 +122,7 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
     public Task Args_environment_and_cwd_are_copied_to_the_child() => RunToSuccess(async libc =>
     {
         libc.Environment["LATE"] = "set before fork";
+        await libc.MkDirAsync("/srv");
         libc.ChDir("/srv");
         var child = await libc.ForkAsync(c => Task.FromResult(
             c.Args.SequenceEqual(["prog", "-v"])
@@ -162,6 +163,7 @@ public sealed class ForkSpec(ITestOutputHelper output) : RuntimeSpec(output)
         });
         libc.Environment["WIZARD"] = "radagast";
         libc.Environment["PARENT"] = "only";
+        await libc.MkDirAsync("/var");
         libc.ChDir("/var");
         await libc.Release(open);
         Assert.Equal(WaitStatus.FromExit(0), (await libc.Wait4Async(child)).Status);

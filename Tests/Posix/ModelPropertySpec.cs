@@ -36,7 +36,7 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
     [Fact]
     public async Task Random_sequences_of_fork_exit_kill_setpgid_and_wait4_agree_with_the_model()
     {
-        await Sequences.SampleAsync(RunSequence, writeLine: Output.WriteLine, iter: 400, threads: 1,
+        await Sequences.SampleAsync(RunSequence, writeLine: Output.WriteLine, iter: RandomizedRuns.Sequences(400), threads: 1,
             print: ops => string.Join("; ", ops.Select(op => op.ToString())));
     }
 
