@@ -13,6 +13,10 @@ internal sealed class Pipe(int number)
     private int _headOffset;
     private Queue<ParkedRead> _parked = new();
 
+    // How many parked reads each process has here: a process that ends with none costs its cancel nothing, so a pipe
+    // with many parked readers (a pool blocked on one request pipe) is not walked at every exit.
+    private readonly Dictionary<int, int> _parkedBy = [];
+
     public string Name { get; } = $"pipe:[{number}]";
 
     public long Buffered { get; private set; }
@@ -52,13 +56,18 @@ internal sealed class Pipe(int number)
         return result;
     }
 
-    public void Park(ParkedRead read) => _parked.Enqueue(read);
+    public void Park(ParkedRead read)
+    {
+        _parked.Enqueue(read);
+        _parkedBy[read.Pid] = _parkedBy.GetValueOrDefault(read.Pid) + 1;
+    }
 
     /// <summary>Answer parked reads in FIFO order while there is data.</summary>
     public void ServeParked(IActorRef self)
     {
         while (Buffered > 0 && _parked.TryDequeue(out var read))
         {
+            Unparked(read.Pid);
             read.ReplyTo.Tell(new DataRead(Take(read.Count)), self);
         }
     }
@@ -79,6 +88,7 @@ internal sealed class Pipe(int number)
 
     public void CancelReads(int pid, IActorRef self)
     {
+        if (!_parkedBy.Remove(pid)) return;
         var kept = new Queue<ParkedRead>();
         foreach (var read in _parked)
         {
@@ -101,5 +111,13 @@ internal sealed class Pipe(int number)
         {
             read.ReplyTo.Tell(answer, self);
         }
+
+        _parkedBy.Clear();
+    }
+
+    private void Unparked(int pid)
+    {
+        if (_parkedBy.TryGetValue(pid, out var count) && count > 1) _parkedBy[pid] = count - 1;
+        else _parkedBy.Remove(pid);
     }
 }

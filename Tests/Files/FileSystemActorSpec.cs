@@ -349,6 +349,26 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void FsCancelReads_still_finds_a_read_parked_after_another_of_the_same_pid_was_served()
+    {
+        var (read, write) = Pipe();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        _fs.Tell(new FsRead(read, 1, 7), first);
+        _fs.Tell(new FsRead(read, 1, 7), second);
+        Write(write, "x");
+        Assert.Equal("x", Text(first.ExpectMsg<DataRead>().Data));
+
+        Send(new FsCancelReads(9));
+        second.ExpectNoMsg(Parked);
+        Send(new FsCancelReads(7));
+
+        Assert.Equal(Errno.EINTR, second.ExpectMsg<LibcError>().Errno);
+        Send(new FsCancelReads(7));
+        second.ExpectNoMsg(Parked);
+    }
+
+    [Fact]
     public void FsDescribe_with_retain_skips_unknown_ids_and_keeps_descriptions_open()
     {
         var file = Open("/described", OpenFlags.ReadWrite | OpenFlags.Create | OpenFlags.CloseOnExec);
