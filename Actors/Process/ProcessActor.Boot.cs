@@ -126,7 +126,7 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        _fds[open.Fd.Id] = new Descriptor(opened.Description, open.Fd.CloseOnExec);
+        _fds.Set(open.Fd.Id, new Descriptor(opened.Description, open.Fd.CloseOnExec));
         if (open.Fd.Seek != 0) _setup.FileSystem.Tell(new FsSeek(opened.Description, open.Fd.Seek, SeekOrigin.Begin));
         boot.PendingOpens--;
         CompleteBoot(boot);
@@ -158,8 +158,8 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        foreach (var inherited in chunk.Descriptors) _fds[inherited.Fd] = new Descriptor(inherited.Description, inherited.CloseOnExec);
-        var lacking = config.Fds.Where(fd => !_fds.ContainsKey(fd.Id)).Select(fd => fd.Id).ToList();
+        foreach (var inherited in chunk.Descriptors) _fds.Set(inherited.Fd, new Descriptor(inherited.Description, inherited.CloseOnExec));
+        var lacking = config.Fds.Where(fd => !_fds.Contains(fd.Id)).Select(fd => fd.Id).ToList();
         if (lacking.Count > 0)
         {
             BootFailed($"the clone session lacks descriptors {string.Join(", ", lacking)} named in the config");

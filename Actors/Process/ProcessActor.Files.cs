@@ -7,8 +7,7 @@ namespace Fork.Actors;
 // namespace file system's, shared with forked children (POSIX).
 internal sealed partial class ProcessActor
 {
-    private const int MaxDescriptors = 1024;
-    private readonly SortedDictionary<int, Descriptor> _fds = [];
+    private readonly DescriptorTable _fds = new();
 
     private void ReceiveFiles()
     {
@@ -24,7 +23,7 @@ internal sealed partial class ProcessActor
 
     private void WithDescriptor(int fd, Func<Descriptor, object> request)
     {
-        if (_fds.TryGetValue(fd, out var descriptor)) _setup.FileSystem.Forward(request(descriptor));
+        if (_fds.TryGet(fd, out var descriptor)) _setup.FileSystem.Forward(request(descriptor));
         else Sender.Tell(BadDescriptor(fd));
     }
 
@@ -55,7 +54,7 @@ internal sealed partial class ProcessActor
                 }
                 else if (Allocate(pipe.WriteDescription, false) is not { } writeFd)
                 {
-                    _fds.Remove(readFd);
+                    _fds.Remove(readFd, out _);
                     opened.ReplyTo.Tell(TooMany(pipe.ReadDescription, pipe.WriteDescription));
                 }
                 else
@@ -83,30 +82,17 @@ internal sealed partial class ProcessActor
     }
 
     /// <summary>POSIX: the lowest descriptor not open.</summary>
-    private int? Allocate(long description, bool closeOnExec)
-    {
-        var fd = 0;
-        foreach (var used in _fds.Keys)
-        {
-            if (used != fd) break;
-            fd++;
-        }
-
-        if (fd >= MaxDescriptors) return null;
-        _fds[fd] = new Descriptor(description, closeOnExec);
-        return fd;
-    }
+    private int? Allocate(long description, bool closeOnExec) => _fds.Allocate(description, closeOnExec);
 
     private LibcError TooMany(params long[] descriptions)
     {
         foreach (var description in descriptions) _setup.FileSystem.Tell(new FsRelease(description));
-        return new LibcError(Errno.EMFILE, $"process {Pid} has {MaxDescriptors} descriptors open");
+        return new LibcError(Errno.EMFILE, $"process {Pid} has {DescriptorTable.Limit} descriptors open");
     }
 
     private void CloseAllDescriptors()
     {
-        foreach (var descriptor in _fds.Values) _setup.FileSystem.Tell(new FsRelease(descriptor.Description));
-        _fds.Clear();
+        foreach (var descriptor in _fds.TakeAll()) _setup.FileSystem.Tell(new FsRelease(descriptor.Description));
     }
 
     private static LibcError BadDescriptor(int fd) => new(Errno.EBADF, $"descriptor {fd} is not open");

@@ -37,7 +37,7 @@ internal sealed partial class ProcessActor
 
         var image = fork.Image;
         var inherited = new List<InheritedDescriptor>(_fds.Count);
-        foreach (var (fd, descriptor) in _fds) inherited.Add(new InheritedDescriptor(fd, descriptor.Description, descriptor.CloseOnExec));
+        foreach (var (fd, descriptor) in _fds.Open()) inherited.Add(new InheritedDescriptor(fd, descriptor.Description, descriptor.CloseOnExec));
         _cloneService ??= Context.ActorOf(CloneService.Props(Pid, _options.CloneBufferSize, _setup.FileSystem), "clone");
         _romServices ??= _roms.ToDictionary(rom => rom.Key, rom => Context.ActorOf(LocalRomService.Props(Pid, rom.Key, rom.Value), $"rom-{rom.Key}"));
         var child = _setup with
