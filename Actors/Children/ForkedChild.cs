@@ -67,9 +67,6 @@ internal sealed class ForkedChild : TracedActor
     {
         switch (message)
         {
-            case ChildCreated created:
-                Watch(created.Process);
-                return true;
             case Described described:
                 config.Describe(described.Descriptions);
                 return true;
@@ -144,6 +141,8 @@ internal sealed class ForkedChild : TracedActor
     {
         switch (message)
         {
+            // The parent's word on the process comes after the process's own first messages, which can be its end.
+            case ChildCreated created: Watch(created.Process); return true;
             // Described after the child ended: its clone service releases what the child did not take.
             case Described: return true;
             case Reap: Context.Stop(Self); return true;

@@ -21,7 +21,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "[{Label}] {Text}")]
     public static partial void Line(ILogger logger, string label, string text);
 
-    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "process {Pid} has no LOG session: {Reason}")]
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "process {Pid} has no LOG session: {Reason}")]
     public static partial void LogDenied(ILogger logger, int pid, string reason);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "process {Pid} ended: {Status}")]

@@ -141,6 +141,21 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Process_that_ends_before_its_parent_names_it_is_still_reaped()
+    {
+        // Under load the child can boot, be killed and report its end before the parent's ChildCreated is delivered.
+        var child = _parent.ChildActorOf(ForkedChild.Props(Setup(null)), "early");
+        child.Tell(new ProcessExited(Pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero), _process.Ref);
+        _parent.ExpectMsg<ChildReady>();
+        _parent.ExpectMsg<ChildExited>();
+
+        child.Tell(new ChildCreated(_process.Ref), _parent.Ref);
+        child.Tell(Reap.Instance, _parent.Ref);
+
+        _process.ExpectMsg<Reap>();
+    }
+
+    [Fact]
     public void Child_that_exited_before_ready_stays_exited_when_its_clone_session_closes()
     {
         var (child, _) = StartBootingChild();
