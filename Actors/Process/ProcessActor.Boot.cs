@@ -199,6 +199,13 @@ internal sealed partial class ProcessActor
             : AddressSpace.Create(_setup.Runtime.InitImage.LoadedObjects, _account);
         _roms = boot.Roms;
         StartProgram(config);
+        // What a fork copies of this config (the inherited libc attributes, nodes other than argv and the environment)
+        // is all that is kept: the rest is in the address space, the descriptor table and the program's libc now.
+        _config = config with
+        {
+            Fds = [], Stack = null, Rw = [], Heap = [],
+            Others = config.Others.Any(n => n.Name != "arg" && n.Name != "env") ? [.. config.Others.Where(n => n.Name != "arg" && n.Name != "env")] : [],
+        };
         Stash.UnstashAll();
         Running();
     }

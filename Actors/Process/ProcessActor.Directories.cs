@@ -7,14 +7,21 @@ namespace Fork.Actors;
 // directly (forwarded), as for read and write.
 internal sealed partial class ProcessActor
 {
-    private void ReceiveDirectories()
+    private bool OnDirectories(object message)
     {
-        Receive<MakeDirectory>(r => _setup.FileSystem.Forward(new FsMkDir(r.Path)));
-        Receive<RemoveDirectory>(r => _setup.FileSystem.Forward(new FsRmDir(r.Path)));
-        Receive<UnlinkFile>(r => _setup.FileSystem.Forward(new FsUnlink(r.Path)));
-        Receive<RenameFile>(r => _setup.FileSystem.Forward(new FsRename(r.From, r.To)));
-        Receive<StatFile>(r => _setup.FileSystem.Forward(new FsStat(r.Path)));
-        Receive<ReadDirectory>(r => _setup.FileSystem.Forward(new FsReadDir(r.Path)));
-        Receive<ChangeDirectory>(r => _setup.FileSystem.Forward(new FsCheckDirectory(r.Path)));
+        object? request = message switch
+        {
+            MakeDirectory r => new FsMkDir(r.Path),
+            RemoveDirectory r => new FsRmDir(r.Path),
+            UnlinkFile r => new FsUnlink(r.Path),
+            RenameFile r => new FsRename(r.From, r.To),
+            StatFile r => new FsStat(r.Path),
+            ReadDirectory r => new FsReadDir(r.Path),
+            ChangeDirectory r => new FsCheckDirectory(r.Path),
+            _ => null,
+        };
+        if (request is null) return false;
+        _setup.FileSystem.Forward(request);
+        return true;
     }
 }

@@ -9,22 +9,33 @@ internal sealed partial class ProcessActor
 {
     private readonly DescriptorTable _fds = new();
 
-    private void ReceiveFiles()
+    private bool OnFiles(object message)
     {
-        Receive<OpenFile>(Handle);
-        Receive<Opened>(Handle);
-        Receive<ReadFile>(read => WithDescriptor(read.Fd, d => new FsRead(d.Description, read.Count, Pid)));
-        Receive<WriteFile>(write => WithDescriptor(write.Fd, d => new FsWrite(d.Description, write.Data)));
-        Receive<SeekFile>(seek => WithDescriptor(seek.Fd, d => new FsSeek(d.Description, seek.Offset, seek.Origin)));
-        Receive<CloseFile>(Handle);
-        Receive<OpenPipe>(Handle);
-        ReceiveDirectories();
+        switch (message)
+        {
+            case OpenFile open: Handle(open); return true;
+            case Opened opened: Handle(opened); return true;
+            case ReadFile read:
+                if (Lookup(read.Fd) is { } readFrom) _setup.FileSystem.Forward(new FsRead(readFrom.Description, read.Count, Pid));
+                return true;
+            case WriteFile write:
+                if (Lookup(write.Fd) is { } writeTo) _setup.FileSystem.Forward(new FsWrite(writeTo.Description, write.Data));
+                return true;
+            case SeekFile seek:
+                if (Lookup(seek.Fd) is { } seekIn) _setup.FileSystem.Forward(new FsSeek(seekIn.Description, seek.Offset, seek.Origin));
+                return true;
+            case CloseFile close: Handle(close); return true;
+            case OpenPipe pipe: Handle(pipe); return true;
+            default: return OnDirectories(message);
+        }
     }
 
-    private void WithDescriptor(int fd, Func<Descriptor, object> request)
+    /// <summary>The descriptor <paramref name="fd"/> names, or null after answering the caller EBADF.</summary>
+    private Descriptor? Lookup(int fd)
     {
-        if (_fds.TryGet(fd, out var descriptor)) _setup.FileSystem.Forward(request(descriptor));
-        else Sender.Tell(BadDescriptor(fd));
+        if (_fds.TryGet(fd, out var descriptor)) return descriptor;
+        Sender.Tell(BadDescriptor(fd));
+        return null;
     }
 
     private void Handle(OpenFile open)

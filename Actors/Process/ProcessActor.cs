@@ -71,9 +71,9 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     }
 
     /// <summary>Running: the program runs and every libc call, child report and signal is served.</summary>
-    private void Running() => BecomeNamed(nameof(Running), OnRunning, ReceiveFiles);
+    private void Running() => BecomeNamed(nameof(Running), OnRunning);
 
-    private bool OnRunning(object message) => OnLibc(message) || OnParentRole(message) || OnProcess(message);
+    private bool OnRunning(object message) => OnLibc(message) || OnFiles(message) || OnParentRole(message) || OnProcess(message);
 
     /// <summary>Stopped (SIGSTOP and friends): the program's calls wait until SIGCONT; SIGKILL still kills.</summary>
     private void Stopped() => BecomeNamed(nameof(Stopped), OnStopped);
