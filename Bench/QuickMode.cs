@@ -12,6 +12,7 @@ internal static class QuickMode
     public static IMeasurement[] Measurements(int fanOut, int cycles) =>
     [
         new RoundTripMeasurement(),
+        new FanOutMeasurement(fanOut),
     ];
 
     public static async Task<int> RunAsync(string[] args)
