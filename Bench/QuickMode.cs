@@ -13,6 +13,7 @@ internal static class QuickMode
     [
         new RoundTripMeasurement(),
         new FanOutMeasurement(fanOut),
+        new HeapForkMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
