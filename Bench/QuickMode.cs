@@ -14,6 +14,7 @@ internal static class QuickMode
         new RoundTripMeasurement(),
         new FanOutMeasurement(fanOut),
         new HeapForkMeasurement(),
+        new TraceMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
