@@ -15,6 +15,7 @@ internal static class QuickMode
         new FanOutMeasurement(fanOut),
         new HeapForkMeasurement(),
         new TraceMeasurement(),
+        new AllocationMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
