@@ -16,6 +16,7 @@ internal static class QuickMode
         new HeapForkMeasurement(),
         new TraceMeasurement(),
         new AllocationMeasurement(),
+        new CyclesMeasurement(cycles),
     ];
 
     public static async Task<int> RunAsync(string[] args)

@@ -28,7 +28,7 @@ internal sealed class Summary
     private static string Show(double? value, string unit) => value switch
     {
         null => "not measured",
-        { } v when Math.Abs(v) >= 1000 => $"{Measure.N(v)} {unit}",
+        { } v when Math.Abs(v) >= 1000 || v == Math.Floor(v) => $"{Measure.N(v)} {unit}",
         { } v => $"{Measure.F(v)} {unit}",
     };
 
