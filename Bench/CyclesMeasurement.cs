@@ -30,6 +30,7 @@ internal sealed class CyclesMeasurement(int cycles) : IMeasurement
 
         var growth = heapAfter - heapBefore;
         var same = allBefore.Order(StringComparer.Ordinal).SequenceEqual(allAfter.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Console.WriteLine($"fork runtime options (defaults): {BenchQuota.Describe(trip.Runtime.Options)}");
         Console.WriteLine($"{Measure.N(cycles)} sequential fork+exit+wait4 in {Measure.F(elapsed.TotalSeconds)} s ({Measure.F(elapsed.TotalMicroseconds / cycles)} µs each), after {WarmUp} warm-up cycles");
         Console.WriteLine($"managed heap (GC.GetTotalMemory(true)): before {Measure.N(heapBefore)} B, after {Measure.N(heapAfter)} B, growth {Measure.N(growth)} B ({Measure.F(growth / (double)cycles)} B per cycle)");
         Console.WriteLine($"/user children: before [{string.Join(", ", topBefore)}], after [{string.Join(", ", topAfter)}]");

@@ -17,6 +17,7 @@ internal sealed class RoundTripMeasurement : IMeasurement
         var sizes = new int[trips.Length];
         for (var t = 0; t < trips.Length; t++)
             sizes[t] = Measure.RoundSize(await Measure.WarmUpAsync(trips[t]), RoundSeconds, 1_000, 1_000_000);
+        Console.WriteLine($"fork runtime options (defaults): {BenchQuota.Describe(fork.Runtime.Options)}");
         Console.WriteLine($"warm-up: at least {Measure.WarmUpTrips} round trips and {Measure.WarmUpTime.TotalSeconds} s of each");
 
         var medians = await Measure.MedianRoundsAsync(trips, sizes, Rounds);
