@@ -47,16 +47,9 @@ internal sealed class AkkaRoundTrip : IRoundTrip
                 return;
             }
 
-            var child = Context.ActorOf(Idle);
+            var child = Context.ActorOf(IdleActor.Props);
             Context.Watch(child);
             Context.Stop(child);
         }
-    }
-
-    private static readonly Props Idle = Props.Create(() => new IdleActor());
-
-    private sealed class IdleActor : UntypedActor
-    {
-        protected override void OnReceive(object message) => Unhandled(message);
     }
 }

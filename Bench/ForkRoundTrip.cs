@@ -2,24 +2,38 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Fork.Actors;
 using Fork.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace Fork.Bench;
 
 /// <summary>
-/// fork + exit + wait4 of a child with a small image (the default one), repeated inside one long-running init
-/// program: batches reach init through a channel, whose reads resume on init's own context.
+/// fork + exit + wait4 of a child that exits at once, repeated inside one long-running init program: batches reach
+/// init through a channel, whose reads resume on init's own context. <c>prepare</c> runs once in init first (e.g. to
+/// build a heap); <c>trace</c>, when given, receives the runtime's trace.
 /// </summary>
 internal sealed class ForkRoundTrip : IRoundTrip
 {
     private static readonly ProcessMain ExitAtOnce = static _ => Task.FromResult(0);
 
-    private readonly ForkRuntime _runtime = ForkRuntime.Create();
     private readonly Channel<Batch> _batches = Channel.CreateUnbounded<Batch>(new() { SingleReader = true });
+    private readonly TaskCompletionSource _prepared = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<Libc, Task>? _prepare;
     private readonly Task<WaitStatus> _init;
 
-    public ForkRoundTrip() => _init = _runtime.RunAsync(Init);
+    public ForkRoundTrip(ForkRuntimeOptions? options = null, Func<Libc, Task>? prepare = null, ILoggerFactory? trace = null)
+    {
+        Runtime = ForkRuntime.Create(options);
+        if (trace is not null) ForkTracing.Use(Runtime.System, trace);
+        _prepare = prepare;
+        _init = Runtime.RunAsync(Init);
+    }
 
     public string Name => "fork+exit+wait4";
+
+    public ForkRuntime Runtime { get; }
+
+    /// <summary>Completes when init has run <c>prepare</c>; faults with what it threw.</summary>
+    public Task Prepared => _prepared.Task;
 
     /// <summary>Children that did not end by exit(0): still timed, but reported, since they did less work.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
@@ -33,6 +47,18 @@ internal sealed class ForkRoundTrip : IRoundTrip
 
     private async Task<int> Init(Libc libc)
     {
+        try
+        {
+            if (_prepare is not null) await _prepare(libc);
+            _prepared.SetResult();
+        }
+        catch (Exception e)
+        {
+            _batches.Writer.TryComplete(e);
+            _prepared.SetException(e);
+            return 0;
+        }
+
         await foreach (var batch in _batches.Reader.ReadAllAsync())
         {
             try
@@ -58,9 +84,9 @@ internal sealed class ForkRoundTrip : IRoundTrip
 
     public async ValueTask DisposeAsync()
     {
-        _batches.Writer.Complete();
+        _batches.Writer.TryComplete();
         var status = await _init;
-        await _runtime.DisposeAsync();
+        await Runtime.DisposeAsync();
         if (status != WaitStatus.FromExit(0)) throw new InvalidOperationException($"init ended with {status}");
     }
 }

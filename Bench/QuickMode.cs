@@ -1,56 +1,59 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace Fork.Bench;
 
 /// <summary>
-/// CI-sized measurement: warm both round trips up, then time interleaved rounds with a Stopwatch, each sized
-/// from the warm-up to last about <see cref="RoundSeconds"/>, and report the median round of each.
+/// CI-sized run of every measurement (or one, with <c>--only NAME</c>), each printing a block, then a summary table
+/// with baselines, ratios and the issue's targets. Targets not met still exit 0; only a crash makes it non-zero.
 /// </summary>
 internal static class QuickMode
 {
-    private const int Rounds = 5;
-    private const int WarmUp = 1_000;
-    private const double RoundSeconds = 1.0;
+    private const int FanOutChildren = 10_000;
+    private const int Cycles = 20_000;
 
-    public static async Task<int> RunAsync()
+    public static IMeasurement[] Measurements(int fanOut, int cycles) =>
+    [
+        new RoundTripMeasurement(),
+        new FanOutMeasurement(fanOut),
+        new HeapForkMeasurement(),
+        new TraceMeasurement(),
+        new AllocationMeasurement(),
+        new CyclesMeasurement(cycles),
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        await using var fork = new ForkRoundTrip();
-        await using var akka = new AkkaRoundTrip();
-        IRoundTrip[] trips = [fork, akka];
-
-        var sizes = new int[trips.Length];
-        for (var t = 0; t < trips.Length; t++)
+        var all = Measurements(FanOutChildren, Cycles);
+        var only = Only(args);
+        var chosen = only is null ? all : all.Where(m => m.Name == only).ToArray();
+        if (chosen.Length == 0)
         {
-            var warm = await MicrosPerRoundTrip(trips[t], WarmUp);
-            sizes[t] = (int)Math.Clamp(RoundSeconds * 1e6 / warm, 1_000, 1_000_000);
+            Console.Error.WriteLine($"--only {only}: no such measurement; known: {string.Join(", ", all.Select(m => m.Name))}");
+            return 2;
         }
 
-        var rounds = trips.Select(_ => new List<double>()).ToArray();
-        for (var r = 0; r < Rounds; r++)
+        var summary = new Summary();
+        var crashed = 0;
+        foreach (var measurement in chosen)
         {
-            for (var t = 0; t < trips.Length; t++) rounds[t].Add(await MicrosPerRoundTrip(trips[t], sizes[t]));
+            Console.WriteLine();
+            Console.WriteLine($"== {measurement.Name}");
+            try
+            {
+                await measurement.RunAsync(summary);
+            }
+            catch (Exception e)
+            {
+                crashed++;
+                Console.WriteLine($"{measurement.Name}: CRASHED: {e}");
+            }
         }
 
-        var medians = rounds.Select(Median).ToArray();
-        for (var t = 0; t < trips.Length; t++)
-            Console.WriteLine($"{trips[t].Name,-22} {Format(medians[t]),9} µs per round trip (median of {Rounds} rounds of {sizes[t]})");
-        var ratio = Format(medians[0] / medians[1]);
-        Console.WriteLine($"fork/akka {ratio}");
-        foreach (var failure in fork.Failures.Take(3)) Console.Error.WriteLine($"warning: {failure}");
-        if (!fork.Failures.IsEmpty) Console.Error.WriteLine($"warning: {fork.Failures.Count} forked children did not exit 0");
-        Console.WriteLine($"ratio {fork.Name} / {akka.Name} = {ratio}");
-        return 0;
+        summary.Print(Console.Out);
+        return crashed == 0 ? 0 : 1;
     }
 
-    private static async Task<double> MicrosPerRoundTrip(IRoundTrip trip, int count)
+    private static string? Only(string[] args)
     {
-        var start = Stopwatch.GetTimestamp();
-        await trip.RunAsync(count);
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+        var at = Array.IndexOf(args, "--only");
+        return at < 0 ? null : at + 1 < args.Length ? args[at + 1] : "";
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static string Format(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 }
