@@ -5,9 +5,10 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 // Fork (Genode's fork_kernel_routine), in the order it happens: take the fork quota, take a pid from the namespace's
-// table, let the clone service know what the child may pull, create the child's ForkedChild and its process side by
-// side, and have the file system describe and retain the descriptors for the ForkedChild, which writes the config
-// ROM. Fork returns when the ForkedChild reports the child ready (it closed its clone session).
+// table, create the child's ForkedChild, have the file system describe and retain the descriptors for it (it writes
+// the config ROM from them), tell the clone service what the child may pull, create the child's process beside its
+// policy and move the start quota to it. No step waits for an answer: fork returns when the ForkedChild reports the
+// child ready (it closed its clone session).
 internal sealed partial class ProcessActor
 {
     private readonly Dictionary<int, PendingFork> _pendingForks = [];

@@ -10,27 +10,13 @@ public class AddressSpaceSpec
     private const int Page = MemoryImage.PageSize;
     private const long Plenty = 1L << 30;
 
-    private static (AddressSpace Space, QuotaAccount Account) NewSpace(long ram = Plenty, params string[] objects)
-    {
-        var account = new QuotaAccount(new Quota(ram, 10));
-        return (AddressSpace.Create(objects.Length == 0 ? ["binary", "libc.lib.so"] : objects, account), account);
-    }
+    private static (AddressSpace Space, QuotaAccount Account) NewSpace(long ram = Plenty, params string[] objects) => Spaces.New(ram, objects);
 
-    private static (AddressSpace Child, QuotaAccount Account) Fork(AddressSpace parent, long ram = Plenty)
-    {
-        var account = new QuotaAccount(new Quota(ram, 10));
-        return (AddressSpace.FromImage(parent.Freeze(), account), account);
-    }
+    private static (AddressSpace Child, QuotaAccount Account) Fork(AddressSpace parent, long ram = Plenty) => Spaces.ForkOf(parent, ram);
 
-    private static byte[] ReadBytes(AddressSpace space, ulong address, int length)
-    {
-        var buffer = new byte[length];
-        space.Read(address, buffer);
-        return buffer;
-    }
+    private static byte[] ReadBytes(AddressSpace space, ulong address, int length) => Spaces.Read(space, address, length);
 
-    private static byte[] Pattern(int length, byte seed = 1) =>
-        Enumerable.Range(0, length).Select(i => (byte)(i * 31 + seed)).ToArray();
+    private static byte[] Pattern(int length, byte seed = 1) => Spaces.Pattern(length, seed);
 
     [Fact]
     public void Malloc_returns_distinct_16_byte_aligned_addresses_inside_a_heap_region()

@@ -9,10 +9,10 @@ internal static class Spaces
     public const int PageSize = MemoryImage.PageSize;
     public const long Plenty = 1L << 40;
 
-    public static (AddressSpace Space, QuotaAccount Account) New(long ram = Plenty)
+    public static (AddressSpace Space, QuotaAccount Account) New(long ram = Plenty, params string[] objects)
     {
         var account = new QuotaAccount(new Quota(ram, 10));
-        return (AddressSpace.Create(["binary", "libc.lib.so"], account), account);
+        return (AddressSpace.Create(objects.Length == 0 ? ["binary", "libc.lib.so"] : objects, account), account);
     }
 
     public static (AddressSpace Child, QuotaAccount Account) ForkOf(AddressSpace parent, long ram = Plenty)
