@@ -40,6 +40,15 @@ public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions, long
 /// <summary>The process was killed: answer its parked reads with EINTR and forget them.</summary>
 public sealed record FsCancelReads(int Pid);
 
+/// <summary>
+/// The process ended, in one message: its parked reads are answered with EINTR, and each description its descriptors
+/// named has one descriptor fewer (as <see cref="FsRelease"/> for each).
+/// </summary>
+public sealed record FsProcessEnded(int Pid, IReadOnlyList<long> Descriptions)
+{
+    public override string ToString() => $"FsProcessEnded {{ Pid = {Pid}, Descriptions = [{string.Join(", ", Descriptions)}] }}";
+}
+
 // The directory tree (paths are absolute, as the caller's libc joined them with its cwd; "." and ".." are
 // resolved by the file system, through the directories they name).
 

@@ -30,6 +30,7 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsPipe>(Handle);
         Receive<FsDescribe>(Handle);
         Receive<FsCancelReads>(Handle);
+        Receive<FsProcessEnded>(Handle);
         Receive<FsMkDir>(r => Answer(_tree.MakeDirectory(r.Path)));
         Receive<FsRmDir>(r => Answer(_tree.RemoveDirectory(r.Path)));
         Receive<FsUnlink>(r => Answer(_tree.UnlinkFile(r.Path)));
@@ -236,9 +237,17 @@ internal sealed class FileSystemActor : TracedActor
         }
     }
 
-    private void Handle(FsRelease request)
+    private void Handle(FsProcessEnded ended)
     {
-        if (!_descriptions.TryGetValue(request.Description, out var description) || !description.Release())
+        Handle(new FsCancelReads(ended.Pid));
+        foreach (var description in ended.Descriptions) Release(description);
+    }
+
+    private void Handle(FsRelease request) => Release(request.Description);
+
+    private void Release(long id)
+    {
+        if (!_descriptions.TryGetValue(id, out var description) || !description.Release())
         {
             return;
         }

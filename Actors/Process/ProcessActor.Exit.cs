@@ -13,7 +13,6 @@ internal sealed partial class ProcessActor
     private void Terminate(WaitStatus status)
     {
         _killed.Cancel();
-        _setup.FileSystem.Tell(new FsCancelReads(Pid));
         CloseAllDescriptors();
         var usage = Usage();
         _memory?.Release();

@@ -101,10 +101,9 @@ internal sealed partial class ProcessActor
         return new LibcError(Errno.EMFILE, $"process {Pid} has {DescriptorTable.Limit} descriptors open");
     }
 
-    private void CloseAllDescriptors()
-    {
-        foreach (var descriptor in _fds.TakeAll()) _setup.FileSystem.Tell(new FsRelease(descriptor.Description));
-    }
+    /// <summary>The process ended: its reads stop waiting and its descriptors close, in one message to the file system.</summary>
+    private void CloseAllDescriptors() =>
+        _setup.FileSystem.Tell(new FsProcessEnded(Pid, [.. _fds.TakeAll().Select(d => d.Description)]));
 
     private static LibcError BadDescriptor(int fd) => new(Errno.EBADF, $"descriptor {fd} is not open");
 

@@ -349,6 +349,23 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void FsProcessEnded_interrupts_the_reads_of_that_pid_and_closes_its_descriptors()
+    {
+        var (read, write) = Pipe();
+        var ended = CreateTestProbe();
+        var reader = CreateTestProbe();
+        _fs.Tell(new FsRead(read, 10, 7), ended);
+        _fs.Tell(new FsRead(read, 10, 8), reader);
+        reader.ExpectNoMsg(Parked);
+
+        // Process 7 held the write end, the last one: its end is EOF for the reader that is left.
+        Send(new FsProcessEnded(7, [write]));
+
+        Assert.Equal(Errno.EINTR, ended.ExpectMsg<LibcError>().Errno);
+        Assert.Empty(reader.ExpectMsg<DataRead>().Data);
+    }
+
+    [Fact]
     public void FsCancelReads_still_finds_a_read_parked_after_another_of_the_same_pid_was_served()
     {
         var (read, write) = Pipe();
