@@ -77,8 +77,7 @@ internal sealed partial class ProcessActor
                 ReportExit(exited);
                 break;
             case SessionDenied { Service: Services.Log } denied:
-                Log.LogDenied(_log, Pid, denied.Reason);
-                _unloggedLines = null;
+                LogDenied(denied);
                 ReportExit(exited);
                 break;
             // A descendant's request still on its way through this process: the namespace's root serves it now.

@@ -36,6 +36,13 @@ internal sealed partial class ProcessActor
         _unloggedLines = null;
     }
 
+    /// <summary>No LOG session: the lines waiting for it are dropped (said once, as a warning); the next line asks again.</summary>
+    private void LogDenied(SessionDenied denied)
+    {
+        Log.LogDenied(_log, Pid, denied.Reason);
+        _unloggedLines = null;
+    }
+
     private void ForwardToParentService(SessionRequest request)
     {
         if (!_parentServices.TryGetValue(request.Service, out var service))

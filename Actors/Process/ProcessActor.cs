@@ -106,7 +106,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
             case QuotaTransfer transfer: _account.Credit(transfer.Amount); return true;
             case LogLine line: Handle(line); return true;
             case SessionGranted { Service: Services.Log } granted: HandleLog(granted); return true;
-            case SessionDenied { Service: Services.Log } denied: Log.LogDenied(_log, Pid, denied.Reason); return true;
+            case SessionDenied { Service: Services.Log } denied: LogDenied(denied); return true;
             default: return false;
         }
     }

@@ -141,6 +141,32 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_program_whose_LOG_session_is_denied_still_ends_and_is_reported()
+    {
+        var gate = new TaskCompletionSource();
+        var (child, _) = StartChild(StartQuota, new ProgramEntry("logs", (ProcessMain)(async libc =>
+        {
+            libc.Log("a line nobody takes");
+            await gate.Task;
+            return 5;
+        })));
+        _clone.ExpectMsg<CloneSessionRequest>();
+        _clone.Reply(new SessionGranted(Services.Clone, "", 9, _clone.Ref));
+        _clone.ExpectMsg(new CloneContent(9));
+        _clone.Reply(new CloneChunk([new MemoryChunk(Stack.At, Stack.Size, Image.Pages[Stack.At])], Descriptors));
+        _clone.ExpectMsg(new SessionClose(9));
+        child.Tell(new CloneClosed(Pid), _clone.Ref);
+
+        // The LOG session is asked for with the first line (beside the news that the child is ready); it is refused.
+        _parent.FishForMessage<SessionRequest>(r => r.Service == Services.Log);
+        _parent.Reply(new SessionDenied(Services.Log, "7", "no log here"));
+        // The refusal reaches the process while its program still runs; the program ends after it.
+        gate.SetResult();
+
+        Assert.Equal(WaitStatus.FromExit(5), _parent.FishForMessage<ChildExited>(e => e.Pid == Pid).Status);
+    }
+
+    [Fact]
     public void Process_that_ends_before_its_parent_names_it_is_still_reaped()
     {
         // Under load the child can boot, be killed and report its end before the parent's ChildCreated is delivered.
