@@ -21,7 +21,8 @@ public sealed partial class Libc
     private readonly SynchronizationContext _context;
     private readonly ActorPath _callPath;
     private readonly IActorRefProvider _provider;
-    private readonly HashSet<LibcCall> _calls = [];
+    // By reference: every call's reply reference has the same path, and actor references are equal by path.
+    private readonly HashSet<LibcCall> _calls = new(ReferenceEqualityComparer.Instance);
     private string _cwd;
     private long _requestIds;
 

@@ -143,6 +143,42 @@ public sealed class KillSpec(ITestOutputHelper output) : RuntimeSpec(output)
         return 0;
     });
 
+    [Fact]
+    public async Task A_killed_program_unwinds_from_every_call_it_was_waiting_in()
+    {
+        var unwound = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await RunToSuccess(async libc =>
+        {
+            var (ready, readyOpen) = await libc.PipeAsync();
+            var (gate, _) = await libc.PipeAsync();
+            var child = await libc.ForkAsync(async c =>
+            {
+                // A grandchild that never ends, so the child's wait4 stays parked beside its read.
+                await c.ForkAsync(async g => await g.ReadAsync(gate, new byte[1]));
+                var waiting = c.Wait4Async(-1);
+                var reading = c.ReadAsync(gate, new byte[1]);
+                await c.Release(readyOpen);
+                try
+                {
+                    await Task.WhenAll(waiting, reading);
+                }
+                finally
+                {
+                    unwound.TrySetResult($"{waiting.Status}, {reading.Status}");
+                }
+
+                return 0;
+            });
+            await libc.Await(ready);
+            await libc.KillAsync(child, Signal.SIGKILL);
+            Assert.Equal(WaitStatus.FromSignal(Signal.SIGKILL, false), (await libc.Wait4Async(child)).Status);
+            return 0;
+        });
+
+        // Both calls the program waited in (a wait4 the killed process will never answer, and a read) unwind it.
+        Assert.Equal("Canceled, Canceled", await unwound.Task.WaitAsync(Bound));
+    }
+
     // Open POSIX conformance/interfaces/kill/1-1.c: kill on the caller runs its handler
     [Fact]
     public async Task A_process_that_signals_itself_runs_its_handler()
