@@ -37,9 +37,6 @@ public sealed record DescriptionInfo(long Description, string Path, OpenFlags Fl
 
 public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions, long RequestId = 0);
 
-/// <summary>The process was killed: answer its parked reads with EINTR and forget them.</summary>
-public sealed record FsCancelReads(int Pid);
-
 /// <summary>
 /// The process ended, in one message: its parked reads are answered with EINTR, and each description its descriptors
 /// named has one descriptor fewer (as <see cref="FsRelease"/> for each).

@@ -29,7 +29,6 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsRelease>(Handle);
         Receive<FsPipe>(Handle);
         Receive<FsDescribe>(Handle);
-        Receive<FsCancelReads>(Handle);
         Receive<FsProcessEnded>(Handle);
         Receive<FsMkDir>(r => Answer(_tree.MakeDirectory(r.Path)));
         Receive<FsRmDir>(r => Answer(_tree.RemoveDirectory(r.Path)));
@@ -239,7 +238,8 @@ internal sealed class FileSystemActor : TracedActor
 
     private void Handle(FsProcessEnded ended)
     {
-        Handle(new FsCancelReads(ended.Pid));
+        // The process was killed or ended: a read it left parked is answered with EINTR and forgotten.
+        foreach (var pipe in _pipes) pipe.CancelReads(ended.Pid, Self);
         foreach (var description in ended.Descriptions) Release(description);
     }
 
@@ -302,13 +302,6 @@ internal sealed class FileSystemActor : TracedActor
         Sender.Tell(new Described(infos, request.RequestId));
     }
 
-    private void Handle(FsCancelReads request)
-    {
-        foreach (var pipe in _pipes)
-        {
-            pipe.CancelReads(request.Pid, Self);
-        }
-    }
 
     private long NextDescription() => ++_lastDescription;
 

@@ -10,6 +10,9 @@ namespace Fork.Actors;
 /// </summary>
 internal sealed class ChildRegistry
 {
+    /// <summary>The wait4 option bits there are; any other is EINVAL (POSIX; Genode 2019 ignored them).</summary>
+    public const WaitOptions KnownOptions = WaitOptions.WNOHANG | WaitOptions.WUNTRACED | WaitOptions.WCONTINUED;
+
     private readonly Dictionary<int, ChildEntry> _children = [];
     private long _exitSequence;
 

@@ -90,8 +90,6 @@ public sealed partial class Libc
             throw new PosixException(Errno.EINVAL, $"open flags 0x{(int)flags:x} are not valid");
     }
 
-    private const WaitOptions KnownWaitOptions = WaitOptions.WNOHANG | WaitOptions.WUNTRACED | WaitOptions.WCONTINUED;
-
     private static int NotNegative(int id) => id >= 0 ? id : throw new PosixException(Errno.EINVAL, $"{id} cannot be negative here");
 
     private static int CheckedFd(int fd) => fd >= 0 ? fd : throw new PosixException(Errno.EBADF, $"descriptor {fd} is negative");

@@ -88,7 +88,7 @@ public sealed partial class Libc
     public async Task<WaitResult> Wait4Async(int pid, WaitOptions options = WaitOptions.None, CancellationToken cancellationToken = default)
     {
         Enter();
-        if ((options & ~KnownWaitOptions) != 0) return WaitResult.Failed(Errno.EINVAL);
+        if ((options & ~ChildRegistry.KnownOptions) != 0) return WaitResult.Failed(Errno.EINVAL);
         var id = Interlocked.Increment(ref _requestIds);
         var call = Call(new Wait4(pid, options, id));
         // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.

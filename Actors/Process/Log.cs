@@ -12,9 +12,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "process {Pid} terminated by SIGABRT: its program threw {Exception}")]
     public static partial void Crashed(ILogger logger, int pid, string exception);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "process {Pid}: an exception escaped its program")]
-    public static partial void Unhandled(ILogger logger, int pid, Exception exception);
-
     [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "process {Pid} failed inside the runtime and was ended")]
     public static partial void Failed(ILogger logger, int pid, Exception exception);
 

@@ -15,7 +15,6 @@ internal sealed partial class ProcessActor
     private IActorRef? _cloneService;
     private IReadOnlyDictionary<string, IActorRef>? _romServices;
     private long _childSequence;
-    private long _forkRequests;
     private static long _incarnations;
 
     private void Handle(ForkRequest fork)
@@ -55,7 +54,7 @@ internal sealed partial class ProcessActor
         _pendingForks[pid] = new PendingFork(replyTo, started);
 
         // Descriptions are retained by this process's message, so no close of its own can overtake them.
-        _setup.FileSystem.Tell(new FsDescribe([.. inherited.Select(d => d.Description)], Retain: true, ++_forkRequests), forked);
+        _setup.FileSystem.Tell(new FsDescribe([.. inherited.Select(d => d.Description)], Retain: true), forked);
         // Then the clone service (its release of what a dead child did not take comes after the retain), before the
         // child exists, so the preparation is there ahead of the child's session request.
         _cloneService.Tell(new PrepareClone(pid, forked, image.Memory, inherited));

@@ -25,8 +25,6 @@ internal sealed partial class ProcessActor
         var libc = new Libc(new LibcSetup(
             Pid, Self, _killed, _pendingSignals, _setup.Handlers, _setup.Runtime.Programs, _memory!,
             config.Args, config.Environment, config.Cwd, _context));
-        var pid = Pid;
-        _context.Unhandled = e => Log.Unhandled(_log, pid, e);
         var context = _context;
         var self = Self;
         _context.Post(async _ =>

@@ -7,7 +7,6 @@ namespace Fork.Actors;
 // 0 under WNOHANG; otherwise parked until a child exits, stops or continues, or the program gives up (EINTR).
 internal sealed partial class ProcessActor
 {
-    private const WaitOptions KnownWaitOptions = WaitOptions.WNOHANG | WaitOptions.WUNTRACED | WaitOptions.WCONTINUED;
     private readonly ChildRegistry _children = new();
     private readonly List<(Wait4 Request, IActorRef ReplyTo)> _parkedWaits = [];
     private int _pgid;
@@ -39,7 +38,7 @@ internal sealed partial class ProcessActor
 
     private void Handle(Wait4 wait)
     {
-        if ((wait.Options & ~KnownWaitOptions) != 0)
+        if ((wait.Options & ~ChildRegistry.KnownOptions) != 0)
         {
             // POSIX: unknown option bits are EINVAL (Genode 2019 ignored them).
             Sender.Tell(WaitResult.Failed(Errno.EINVAL));

@@ -38,13 +38,10 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
 
     public override SynchronizationContext CreateCopy() => this;
 
-    /// <summary>Called with an exception that escaped the program (from an <c>async void</c> method of it).</summary>
-    public Action<Exception>? Unhandled { get; set; }
-
     /// <summary>
-    /// Called after <see cref="Unhandled"/> when that exception ends the process: as in a C program, an exception
-    /// nobody catches is abort() (SIGABRT), whether it left the program's main or an <c>async void</c> method.
-    /// Exit and a kill unwind by exceptions too; those already ended the process and are not crashes.
+    /// Called with an exception that escaped the program from an <c>async void</c> method: as in a C program, an
+    /// exception nobody catches is abort() (SIGABRT). Exit and a kill unwind by exceptions too; those already ended the
+    /// process and are not crashes.
     /// </summary>
     public Action<Exception>? Crashed { get; set; }
 
@@ -56,7 +53,6 @@ internal sealed class ProcessSynchronizationContext : SynchronizationContext
         }
         catch (Exception e)
         {
-            Unhandled?.Invoke(e);
             if (e is not (ProcessExitException or ProcessTerminatedException)) Crashed?.Invoke(e);
         }
     }

@@ -330,7 +330,7 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void FsCancelReads_answers_the_parked_reads_of_that_pid_with_EINTR()
+    public void FsProcessEnded_answers_the_parked_reads_of_that_pid_with_EINTR()
     {
         var (read, write) = Pipe();
         var killed = CreateTestProbe();
@@ -339,7 +339,7 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
         _fs.Tell(new FsRead(read, 10, 8), survivor);
         killed.ExpectNoMsg(Parked);
 
-        Send(new FsCancelReads(7));
+        Send(new FsProcessEnded(7, []));
 
         Assert.Equal(Errno.EINTR, killed.ExpectMsg<LibcError>().Errno);
         survivor.ExpectNoMsg(Parked);
@@ -366,7 +366,7 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void FsCancelReads_still_finds_a_read_parked_after_another_of_the_same_pid_was_served()
+    public void FsProcessEnded_still_finds_a_read_parked_after_another_of_the_same_pid_was_served()
     {
         var (read, write) = Pipe();
         var first = CreateTestProbe();
@@ -376,12 +376,12 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
         Write(write, "x");
         Assert.Equal("x", Text(first.ExpectMsg<DataRead>().Data));
 
-        Send(new FsCancelReads(9));
+        Send(new FsProcessEnded(9, []));
         second.ExpectNoMsg(Parked);
-        Send(new FsCancelReads(7));
+        Send(new FsProcessEnded(7, []));
 
         Assert.Equal(Errno.EINTR, second.ExpectMsg<LibcError>().Errno);
-        Send(new FsCancelReads(7));
+        Send(new FsProcessEnded(7, []));
         second.ExpectNoMsg(Parked);
     }
 
