@@ -16,6 +16,8 @@ public sealed partial class Libc
     private readonly PendingSignals _pendingSignals;
     private readonly Lock _handlersGate = new();
     private Dictionary<Signal, Action<Signal>>? _handlers;
+    // The caught signals whose handler was set without SA_RESTART: a blocked call they interrupt fails with EINTR.
+    private HashSet<Signal>? _interrupting;
     private readonly ProgramRegistry _programs;
     private ConcurrentDictionary<string, Task<SessionGranted>>? _sessions;
     private readonly SynchronizationContext _context;
@@ -102,8 +104,19 @@ public sealed partial class Libc
 
     public async Task<int> GetPgrpAsync() => (int)Ok(await Call(GetPgrp.Instance));
 
-    /// <summary>Install a handler, run in this process between its libc calls; null restores the default action.</summary>
-    public void SetSignalHandler(Signal signal, Action<Signal>? handler)
+    /// <summary>
+    /// Install a handler with SA_RESTART (glibc's <c>signal()</c>): it runs at the program's next libc call, or at once
+    /// while the program is blocked in a read, write, wait4 or sleep, and the blocked call then goes on (a sleep ends
+    /// with EINTR). Null restores the default action.
+    /// </summary>
+    public void SetSignalHandler(Signal signal, Action<Signal>? handler) => SetSignalHandler(signal, handler, restart: true);
+
+    /// <summary>
+    /// Install a handler; with <paramref name="restart"/> false (sigaction without SA_RESTART) a blocked read, write or
+    /// wait4 that the signal interrupts fails with EINTR after the handler ran (a read or write that moved some bytes
+    /// returns their count).
+    /// </summary>
+    public void SetSignalHandler(Signal signal, Action<Signal>? handler, bool restart)
     {
         Enter();
         if (signal == 0 || !Signals.IsValid(signal) || !Signals.CanBeCaught(signal))
@@ -112,6 +125,8 @@ public sealed partial class Libc
         {
             if (handler is null) _handlers?.Remove(signal);
             else (_handlers ??= [])[signal] = handler;
+            if (handler is null || restart) _interrupting?.Remove(signal);
+            else (_interrupting ??= []).Add(signal);
         }
         _process.Tell(new SetDisposition(signal, handler is not null));
     }
