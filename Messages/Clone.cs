@@ -2,8 +2,11 @@ using Akka.Actor;
 
 namespace Fork.Messages;
 
-/// <summary>A descriptor handed to a forked child: its number and the open file description it shares.</summary>
-public sealed record InheritedDescriptor(int Fd, long Description, bool CloseOnExec);
+/// <summary>
+/// A descriptor handed to a forked child: its number, the open file description it shares, and the actor that serves
+/// its reads and writes (a pipe's own actor; null: the namespace's file system).
+/// </summary>
+public sealed record InheritedDescriptor(int Fd, long Description, bool CloseOnExec, IActorRef? Server = null);
 
 /// <summary>The parent tells its clone service what a new child may pull.</summary>
 public sealed record PrepareClone(int Pid, IActorRef ForkedChild, MemoryImage Image, IReadOnlyList<InheritedDescriptor> Descriptors)

@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace Fork.Messages;
 
 // The protocol of a namespace's file system. Descriptors (per process) name open file
@@ -11,9 +13,18 @@ public sealed record DescriptionOpened(long Description);
 /// <summary>Read at most <paramref name="Count"/> bytes; a pipe with no data parks the read until data or EOF.</summary>
 public sealed record FsRead(long Description, int Count, int ReaderPid);
 
-public sealed record DataRead(byte[] Data);
+public sealed record DataRead(byte[] Data)
+{
+    public static readonly DataRead EndOfFile = new([]);
 
-public sealed record FsWrite(long Description, byte[] Data);
+    public override string ToString() => $"DataRead {{ Data = {Data.Length} bytes }}";
+}
+
+/// <summary>Write <paramref name="Data"/> (the message owns it: libc copied the caller's bytes once); a full pipe parks the write.</summary>
+public sealed record FsWrite(long Description, byte[] Data)
+{
+    public override string ToString() => $"FsWrite {{ Description = {Description}, Data = {Data.Length} bytes }}";
+}
 
 public sealed record FsSeek(long Description, long Offset, SeekOrigin Origin);
 
@@ -23,12 +34,22 @@ public sealed record FsRetain(IReadOnlyList<long> Descriptions);
 /// <summary>One descriptor fewer refers to the description (close, exit).</summary>
 public sealed record FsRelease(long Description);
 
+/// <summary>
+/// close(2): as <see cref="FsRelease"/>, answered with LibcOk once done, so what the caller does next (a write to the
+/// pipe whose reader it closed) comes after the pipe learnt of the close.
+/// </summary>
+public sealed record FsClose(long Description);
+
 public sealed record FsPipe
 {
     public static readonly FsPipe Instance = new();
 }
 
-public sealed record PipeCreated(long ReadDescription, long WriteDescription);
+/// <summary>A new pipe: its two ends' descriptions, and the actor that serves its reads and writes.</summary>
+public sealed record PipeCreated(long ReadDescription, long WriteDescription, IActorRef Pipe);
+
+/// <summary>The file system tells a pipe that the last descriptor of one of its ends was closed.</summary>
+public sealed record PipeEndClosed(long Description);
 
 /// <summary>Describe descriptions for a child's config (and retain them when <paramref name="Retain"/>).</summary>
 public sealed record FsDescribe(IReadOnlyList<long> Descriptions, bool Retain, long RequestId = 0);
@@ -38,8 +59,8 @@ public sealed record DescriptionInfo(long Description, string Path, OpenFlags Fl
 public sealed record Described(IReadOnlyList<DescriptionInfo> Descriptions, long RequestId = 0);
 
 /// <summary>
-/// The process ended, in one message: its parked reads are answered with EINTR, and each description its descriptors
-/// named has one descriptor fewer (as <see cref="FsRelease"/> for each).
+/// The process ended, in one message: each description its descriptors named has one descriptor fewer (as
+/// <see cref="FsRelease"/> for each). Its libc interrupted the calls it left parked.
 /// </summary>
 public sealed record FsProcessEnded(int Pid, IReadOnlyList<long> Descriptions)
 {

@@ -19,6 +19,9 @@ public sealed record ForkImage(
     string Cwd,
     IReadOnlyDictionary<Signal, Action<Signal>> Handlers)
 {
+    /// <summary>The caught signals whose handlers were set without SA_RESTART (sigaction's flags go with fork too).</summary>
+    public IReadOnlyCollection<Signal> Interrupting { get; init; } = [];
+
     public override string ToString() => $"ForkImage {{ Regions = {Memory.Regions.Count}, Args = {Args.Count}, Cwd = {Cwd} }}";
 }
 

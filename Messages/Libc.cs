@@ -10,22 +10,21 @@ public sealed record GetPpid : ILibcRequest
 /// <summary>The program ended: returned, called Exit, or threw (then <paramref name="Crashed"/> is set).</summary>
 public sealed record ProgramEnded(int ExitCode, string? Crashed) : ILibcRequest;
 
-public sealed record OpenFile(string Path, OpenFlags Flags) : ILibcRequest;
-
-public sealed record ReadFile(int Fd, int Count) : ILibcRequest;
-
-public sealed record WriteFile(int Fd, byte[] Data) : ILibcRequest;
-
-public sealed record SeekFile(int Fd, long Offset, SeekOrigin Origin) : ILibcRequest;
-
-public sealed record CloseFile(int Fd) : ILibcRequest;
-
-public sealed record OpenPipe : ILibcRequest
+/// <summary>
+/// Sent by a program's libc to whatever serves a call it is blocked in (a pipe, its process for wait4, the timer for a
+/// sleep), with the call's reply reference as sender: a caught signal arrived, or the process ended. A call still parked
+/// there is answered <see cref="Interrupted"/>; one already answered is not affected.
+/// </summary>
+public sealed record Interrupt
 {
-    public static readonly OpenPipe Instance = new();
+    public static readonly Interrupt Instance = new();
 }
 
-public sealed record PipeOpened(int ReadFd, int WriteFd);
+/// <summary>A blocked call was interrupted after moving <paramref name="Moved"/> bytes (a write's; 0 for everything else).</summary>
+public sealed record Interrupted(long Moved)
+{
+    public static readonly Interrupted Nothing = new(0);
+}
 
 public sealed record OpenSession(string Service) : ILibcRequest;
 

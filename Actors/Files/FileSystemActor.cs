@@ -5,21 +5,29 @@ namespace Fork.Actors;
 
 /// <summary>
 /// The in-memory file system of one pid namespace: a directory tree, pipes, and the open file descriptions that
-/// every process of the namespace shares (POSIX, not Genode's reopen by path). A fault while serving one request
-/// fails that request with EIO; the file system and everything in it go on.
+/// every process of the namespace shares (POSIX, not Genode's reopen by path). Each pipe has an actor of its own, a child
+/// of this one, that serves its reads and writes; this actor makes pipes and counts the descriptors of their ends. A fault
+/// while serving one request fails that request with EIO; the file system and everything in it go on.
 /// </summary>
+/// <remarks>
+/// What a namespace holds in files and pipes is charged to its quota (init's account, which every process's pages are
+/// lent from): file bytes as they are written, and a pipe's capacity from its first write until both its ends are
+/// closed. A write the quota cannot hold is ENOSPC.
+/// </remarks>
 internal sealed class FileSystemActor : TracedActor
 {
     private readonly FileTree _tree;
+    private readonly QuotaAccount? _account;
     private readonly Dictionary<long, OpenFileDescription> _descriptions = new();
-    private readonly HashSet<Pipe> _pipes = new();
     private long _lastDescription;
     private int _lastPipe;
 
     /// <param name="initCwd">Init's working directory, made (with its parents) when it does not exist yet.</param>
-    public FileSystemActor(string initCwd = "/")
+    /// <param name="account">The namespace's quota, charged for file bytes and pipe buffers; null: only the files' own capacity bounds them.</param>
+    public FileSystemActor(string initCwd = "/", QuotaAccount? account = null)
     {
-        _tree = new FileTree();
+        _account = account;
+        _tree = new FileTree(account);
         _tree.MakeDirectories(initCwd);
         Receive<FsOpen>(Handle);
         Receive<FsRead>(Handle);
@@ -27,6 +35,11 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsSeek>(Handle);
         Receive<FsRetain>(Handle);
         Receive<FsRelease>(Handle);
+        Receive<FsClose>(close =>
+        {
+            Release(close.Description);
+            Sender.Tell(LibcOk.Zero);
+        });
         Receive<FsPipe>(Handle);
         Receive<FsDescribe>(Handle);
         Receive<FsProcessEnded>(Handle);
@@ -41,7 +54,7 @@ internal sealed class FileSystemActor : TracedActor
 
     protected override int TracePid => 0;
 
-    public static Props Props(string initCwd = "/") => Akka.Actor.Props.Create(() => new FileSystemActor(initCwd));
+    public static Props Props(string initCwd = "/", QuotaAccount? account = null) => FactoryProps.Of(() => new FileSystemActor(initCwd, account));
 
     /// <summary>
     /// A fault while serving one request answers that request with EIO and keeps the tree and every open description:
@@ -145,27 +158,11 @@ internal sealed class FileSystemActor : TracedActor
         }
         else if (description is PipeEnd end)
         {
-            ReadPipe(end.Pipe, request);
+            end.Pipe.Forward(request);
         }
         else if (description is FileDescription file)
         {
             Sender.Tell(file.Read(request.Count));
-        }
-    }
-
-    private void ReadPipe(Pipe pipe, FsRead request)
-    {
-        if (request.Count == 0 || pipe.Buffered > 0)
-        {
-            Sender.Tell(new DataRead(pipe.Take(request.Count)));
-        }
-        else if (pipe.WriteEndOpen)
-        {
-            pipe.Park(new ParkedRead(Sender, request.ReaderPid, request.Count));
-        }
-        else
-        {
-            Sender.Tell(new DataRead([]));
         }
     }
 
@@ -182,30 +179,11 @@ internal sealed class FileSystemActor : TracedActor
         }
         else if (description is PipeEnd end)
         {
-            WritePipe(end.Pipe, request.Data);
+            end.Pipe.Forward(request);
         }
         else if (description is FileDescription file)
         {
             Sender.Tell(file.Write(request.Data));
-        }
-    }
-
-    private void WritePipe(Pipe pipe, byte[] data)
-    {
-        if (data.Length == 0)
-        {
-            Sender.Tell(LibcOk.Zero);
-        }
-        else if (!pipe.ReadEndOpen)
-        {
-            Fail(Errno.EPIPE, $"{pipe.Name} has no reader");
-        }
-        else
-        {
-            // A write's bytes belong to its message (Libc copies the caller's buffer into it): no second copy.
-            pipe.Put(data);
-            Sender.Tell(new LibcOk(data.Length));
-            pipe.ServeParked(Self);
         }
     }
 
@@ -238,8 +216,6 @@ internal sealed class FileSystemActor : TracedActor
 
     private void Handle(FsProcessEnded ended)
     {
-        // The process was killed or ended: a read it left parked is answered with EINTR and forgotten.
-        foreach (var pipe in _pipes) pipe.CancelReads(ended.Pid, Self);
         foreach (var description in ended.Descriptions) Release(description);
     }
 
@@ -259,29 +235,21 @@ internal sealed class FileSystemActor : TracedActor
         }
         else if (description is PipeEnd end)
         {
-            if (end.IsReadEnd)
-            {
-                end.Pipe.CloseReadEnd(Self);
-            }
-            else
-            {
-                end.Pipe.CloseWriteEnd(Self);
-            }
-
-            if (end.Pipe.IsClosed)
-            {
-                _pipes.Remove(end.Pipe);
-            }
+            // The pipe's actor is told after every read or write that reached it through this end's descriptors: those
+            // came before the close that released the last of them.
+            end.Pipe.Tell(new PipeEndClosed(end.Id));
         }
     }
 
     private void Handle(FsPipe request)
     {
-        var pipe = new Pipe(++_lastPipe);
-        _pipes.Add(pipe);
-        var read = Add(new PipeEnd(NextDescription(), pipe, OpenFlags.ReadOnly));
-        var write = Add(new PipeEnd(NextDescription(), pipe, OpenFlags.WriteOnly));
-        Sender.Tell(new PipeCreated(read.Id, write.Id));
+        var number = ++_lastPipe;
+        var (readId, writeId) = (NextDescription(), NextDescription());
+        var pipe = Context.ActorOf(PipeActor.Props(number, readId, writeId, _account), $"pipe-{number}");
+        var name = $"pipe:[{number}]";
+        Add(new PipeEnd(readId, name, pipe, OpenFlags.ReadOnly));
+        Add(new PipeEnd(writeId, name, pipe, OpenFlags.WriteOnly));
+        Sender.Tell(new PipeCreated(readId, writeId, pipe));
     }
 
     private void Handle(FsDescribe request)

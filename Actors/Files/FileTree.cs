@@ -17,8 +17,10 @@ internal sealed class FileTree
 
     private int _inodes;
 
-    public FileTree()
+    /// <param name="account">The namespace's quota, charged for what regular files hold (null: only <see cref="Capacity"/> bounds it).</param>
+    public FileTree(QuotaAccount? account = null)
     {
+        Space = new FileSpace(Capacity, account);
         Root = Inode.NewDirectory(null);
         foreach (var name in (string[])["bin", "dev", "proc", "tmp"]) Link(Root, name, Inode.NewDirectory(Root));
         var dev = Root.Entries!["dev"];
@@ -28,7 +30,7 @@ internal sealed class FileTree
 
     public Inode Root { get; }
 
-    public FileSpace Space { get; } = new(Capacity);
+    public FileSpace Space { get; }
 
     /// <summary>
     /// Where <paramref name="path"/> leads: the directory holding its last component, that component's name ("" for

@@ -99,17 +99,26 @@ internal sealed class Inode
 /// <summary>What a device file does: /dev/null reads end of file and swallows writes; /dev/zero reads zeros.</summary>
 internal enum Device { None, Null, Zero }
 
-/// <summary>The bytes all regular files of one namespace may hold together; beyond them a write is ENOSPC.</summary>
-internal sealed class FileSpace(long capacity)
+/// <summary>
+/// The bytes all regular files of one namespace may hold together, charged to the namespace's quota as they are written:
+/// beyond the capacity, or beyond what the quota can give, a write is ENOSPC (a full file system, as tmpfs says it; the
+/// writer's memory is not what ran out).
+/// </summary>
+internal sealed class FileSpace(long capacity, QuotaAccount? account = null)
 {
     public long Used { get; private set; }
 
     public bool TryTake(long bytes)
     {
         if (bytes > capacity - Used) return false;
+        if (account is not null && !account.TryWithdrawRam(bytes)) return false;
         Used += bytes;
         return true;
     }
 
-    public void Give(long bytes) => Used -= bytes;
+    public void Give(long bytes)
+    {
+        Used -= bytes;
+        account?.Credit(new Quota(bytes, 0));
+    }
 }

@@ -4,22 +4,30 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>
-/// A pipe: an unbounded byte buffer between one read end and one write end, and the reads
-/// parked on it (FIFO) while it is empty and a writer remains.
+/// A pipe as Linux has it: at most <see cref="Capacity"/> bytes between its read end and its write end. A read of an
+/// empty pipe waits while a writer remains; a write waits while the pipe is full, and one of at most
+/// <see cref="AtomicWrite"/> bytes goes in whole, never interleaved with another writer's bytes. Waiting reads and writes
+/// are served first come, first served. The pipe's actor (<see cref="PipeActor"/>) owns it.
 /// </summary>
-internal sealed class Pipe(int number)
+/// <param name="account">The namespace's quota: charged the pipe's capacity at its first write (a pipe nobody writes to,
+/// such as a gate that is only ever closed, costs nothing), credited when the pipe is gone.</param>
+internal sealed class Pipe(int number, IActorRef self, QuotaAccount? account = null)
 {
-    private readonly Queue<byte[]> _chunks = new();
-    private int _headOffset;
-    private Queue<ParkedRead> _parked = new();
+    public const int Capacity = 64 * 1024;
 
-    // How many parked reads each process has here: a process that ends with none costs its cancel nothing, so a pipe
-    // with many parked readers (a pool blocked on one request pipe) is not walked at every exit.
-    private readonly Dictionary<int, int> _parkedBy = [];
+    /// <summary>PIPE_BUF.</summary>
+    public const int AtomicWrite = 4096;
+
+    // A write's bytes are kept as they came (the message owns its array): no copy into a ring.
+    private readonly Queue<ArraySegment<byte>> _chunks = new();
+    private int _headOffset;
+    private Queue<ParkedRead>? _readers;
+    private Queue<ParkedWrite>? _writers;
+    private bool _charged;
 
     public string Name { get; } = $"pipe:[{number}]";
 
-    public long Buffered { get; private set; }
+    public int Buffered { get; private set; }
 
     public bool ReadEndOpen { get; private set; } = true;
 
@@ -27,97 +35,208 @@ internal sealed class Pipe(int number)
 
     public bool IsClosed => !ReadEndOpen && !WriteEndOpen;
 
-    public void Put(byte[] data)
+    public int ParkedReads => _readers?.Count ?? 0;
+
+    public int ParkedWrites => _writers?.Count ?? 0;
+
+    public void Read(IActorRef replyTo, int count)
     {
-        _chunks.Enqueue(data);
-        Buffered += data.Length;
+        if (count == 0)
+        {
+            replyTo.Tell(DataRead.EndOfFile, self);
+        }
+        else if (Buffered > 0)
+        {
+            replyTo.Tell(new DataRead(Take(count)), self);
+            AdmitWriters();
+            ServeReaders();
+        }
+        else if (WriteEndOpen)
+        {
+            (_readers ??= new Queue<ParkedRead>()).Enqueue(new ParkedRead(replyTo, count));
+        }
+        else
+        {
+            // POSIX: a read of an empty pipe with no writer returns 0 (EOF).
+            replyTo.Tell(DataRead.EndOfFile, self);
+        }
     }
 
-    /// <summary>At most <paramref name="count"/> buffered bytes, oldest first.</summary>
-    public byte[] Take(int count)
+    public void Write(IActorRef replyTo, byte[] data)
     {
+        if (!ReadEndOpen)
+        {
+            replyTo.Tell(new LibcError(Errno.EPIPE, $"{Name} has no reader"), self);
+            return;
+        }
+
+        if (data.Length == 0)
+        {
+            replyTo.Tell(LibcOk.Zero, self);
+            return;
+        }
+
+        if (!_charged && account is not null)
+        {
+            if (!account.TryWithdrawRam(Capacity))
+            {
+                replyTo.Tell(new LibcError(Errno.ENOSPC, $"the namespace's quota cannot hold the {Capacity} bytes of {Name}"), self);
+                return;
+            }
+
+            _charged = true;
+        }
+
+        var write = new ParkedWrite(replyTo, data);
+        // Writers already waiting go first: bytes of one writer stay in order, and nobody waits forever.
+        if (_writers is { Count: > 0 } || !Admit(write)) (_writers ??= new Queue<ParkedWrite>()).Enqueue(write);
+        ServeReaders();
+    }
+
+    /// <summary>A caught signal interrupts the call <paramref name="call"/> if it waits here; the answer says what it moved.</summary>
+    public void Interrupt(IActorRef call)
+    {
+        if (Remove(ref _readers, r => ReferenceEquals(r.ReplyTo, call)) is not null)
+        {
+            call.Tell(Interrupted.Nothing, self);
+        }
+        else if (Remove(ref _writers, w => ReferenceEquals(w.ReplyTo, call)) is { } write)
+        {
+            call.Tell(write.Moved == 0 ? Interrupted.Nothing : new Interrupted(write.Moved), self);
+            // A small write behind it may fit now.
+            AdmitWriters();
+            ServeReaders();
+        }
+    }
+
+    // POSIX: once every write end is closed, a read of the empty pipe returns 0 (EOF).
+    public void CloseWriteEnd()
+    {
+        WriteEndOpen = false;
+        while (_readers is not null && _readers.TryDequeue(out var read)) read.ReplyTo.Tell(DataRead.EndOfFile, self);
+        // A write still waiting here had its last descriptor closed by another call of its process.
+        Answer(ref _writers, new LibcError(Errno.EBADF, $"the write end of {Name} was closed"));
+    }
+
+    // No data can ever be read: the bytes go, writers get EPIPE (or the count they moved), a waiting read ends.
+    public void CloseReadEnd()
+    {
+        ReadEndOpen = false;
+        _chunks.Clear();
+        _headOffset = 0;
+        Buffered = 0;
+        while (_writers is not null && _writers.TryDequeue(out var write))
+        {
+            write.ReplyTo.Tell(write.Moved > 0 ? new LibcOk(write.Moved) : new LibcError(Errno.EPIPE, $"{Name} has no reader"), self);
+        }
+
+        Answer(ref _readers, new LibcError(Errno.EBADF, $"the read end of {Name} was closed"));
+    }
+
+    /// <summary>The pipe is gone: its capacity goes back to the namespace's quota.</summary>
+    public void Release()
+    {
+        if (!_charged) return;
+        _charged = false;
+        account?.Credit(new Quota(Capacity, 0));
+    }
+
+    /// <summary>As much of <paramref name="write"/> as fits now; true when all of it is in (and the writer answered).</summary>
+    private bool Admit(ParkedWrite write)
+    {
+        var left = write.Data.Length - write.Moved;
+        var free = Capacity - Buffered;
+        // A write of at most PIPE_BUF bytes goes in whole or waits; a larger one goes in as space frees.
+        var fits = write.Data.Length <= AtomicWrite ? (left <= free ? left : 0) : Math.Min(left, free);
+        if (fits == 0) return false;
+        _chunks.Enqueue(new ArraySegment<byte>(write.Data, write.Moved, fits));
+        Buffered += fits;
+        write.Moved += fits;
+        if (write.Moved < write.Data.Length) return false;
+        write.ReplyTo.Tell(new LibcOk(write.Data.Length), self);
+        return true;
+    }
+
+    private void AdmitWriters()
+    {
+        while (_writers is not null && _writers.TryPeek(out var write) && Admit(write)) _writers.Dequeue();
+    }
+
+    /// <summary>Data came: waiting reads take it in order, and each read may make room for a waiting write.</summary>
+    private void ServeReaders()
+    {
+        while (Buffered > 0 && _readers is not null && _readers.TryDequeue(out var read))
+        {
+            read.ReplyTo.Tell(new DataRead(Take(read.Count)), self);
+            AdmitWriters();
+        }
+    }
+
+    /// <summary>At most <paramref name="count"/> buffered bytes, oldest first; a whole write's array is handed on as it is.</summary>
+    private byte[] Take(int count)
+    {
+        var head = _chunks.Peek();
+        if (_headOffset == 0 && head.Offset == 0 && head.Count == head.Array!.Length && count >= head.Count
+            && (count == head.Count || _chunks.Count == 1))
+        {
+            _chunks.Dequeue();
+            Buffered -= head.Count;
+            return head.Array;
+        }
+
         var result = new byte[Math.Min(count, Buffered)];
         var filled = 0;
         while (filled < result.Length)
         {
-            var head = _chunks.Peek();
-            var length = Math.Min(result.Length - filled, head.Length - _headOffset);
+            head = _chunks.Peek();
+            var length = Math.Min(result.Length - filled, head.Count - _headOffset);
             head.AsSpan(_headOffset, length).CopyTo(result.AsSpan(filled));
             filled += length;
             _headOffset += length;
-            if (_headOffset == head.Length)
-            {
-                _chunks.Dequeue();
-                _headOffset = 0;
-            }
+            if (_headOffset < head.Count) continue;
+            _chunks.Dequeue();
+            _headOffset = 0;
         }
 
         Buffered -= result.Length;
         return result;
     }
 
-    public void Park(ParkedRead read)
+    private void Answer<T>(ref Queue<T>? queue, object answer) where T : IParked
     {
-        _parked.Enqueue(read);
-        _parkedBy[read.Pid] = _parkedBy.GetValueOrDefault(read.Pid) + 1;
+        while (queue is not null && queue.TryDequeue(out var parked)) parked.ReplyTo.Tell(answer, self);
     }
 
-    /// <summary>Answer parked reads in FIFO order while there is data.</summary>
-    public void ServeParked(IActorRef self)
+    private static T? Remove<T>(ref Queue<T>? queue, Func<T, bool> match) where T : class
     {
-        while (Buffered > 0 && _parked.TryDequeue(out var read))
+        if (queue is null) return null;
+        T? found = null;
+        var kept = new Queue<T>(queue.Count);
+        foreach (var item in queue)
         {
-            Unparked(read.Pid);
-            read.ReplyTo.Tell(new DataRead(Take(read.Count)), self);
-        }
-    }
-
-    // POSIX: a read of an empty pipe with no writer returns 0 (EOF).
-    public void CloseWriteEnd(IActorRef self)
-    {
-        WriteEndOpen = false;
-        AnswerAll(new DataRead([]), self);
-    }
-
-    // No data can ever come (writers get EPIPE), so a parked read must not wait forever.
-    public void CloseReadEnd(IActorRef self)
-    {
-        ReadEndOpen = false;
-        AnswerAll(new LibcError(Errno.EBADF, $"the read end of {Name} was closed"), self);
-    }
-
-    public void CancelReads(int pid, IActorRef self)
-    {
-        if (!_parkedBy.Remove(pid)) return;
-        var kept = new Queue<ParkedRead>();
-        foreach (var read in _parked)
-        {
-            if (read.Pid == pid)
-            {
-                read.ReplyTo.Tell(new LibcError(Errno.EINTR, $"read of {Name} interrupted: process {pid} was killed"), self);
-            }
-            else
-            {
-                kept.Enqueue(read);
-            }
+            if (found is null && match(item)) found = item;
+            else kept.Enqueue(item);
         }
 
-        _parked = kept;
+        queue = kept;
+        return found;
     }
+}
 
-    private void AnswerAll(object answer, IActorRef self)
-    {
-        while (_parked.TryDequeue(out var read))
-        {
-            read.ReplyTo.Tell(answer, self);
-        }
+internal interface IParked
+{
+    IActorRef ReplyTo { get; }
+}
 
-        _parkedBy.Clear();
-    }
+/// <summary>A read of an empty pipe that waits for data or EOF.</summary>
+internal sealed record ParkedRead(IActorRef ReplyTo, int Count) : IParked;
 
-    private void Unparked(int pid)
-    {
-        if (_parkedBy.TryGetValue(pid, out var count) && count > 1) _parkedBy[pid] = count - 1;
-        else _parkedBy.Remove(pid);
-    }
+/// <summary>A write that waits for room; <see cref="Moved"/> of its bytes are in the pipe already.</summary>
+internal sealed class ParkedWrite(IActorRef replyTo, byte[] data) : IParked
+{
+    public IActorRef ReplyTo { get; } = replyTo;
+
+    public byte[] Data { get; } = data;
+
+    public int Moved { get; set; }
 }

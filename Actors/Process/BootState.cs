@@ -24,6 +24,9 @@ internal sealed class BootState
     /// <summary>The program was started: boot is over.</summary>
     public bool Done { get; set; }
 
-    /// <summary>Descriptors of a non-cloned process's config still being opened.</summary>
-    public int PendingOpens { get; set; }
+    /// <summary>
+    /// Descriptors of a non-cloned process's config still being opened, in the order they were asked for: the file system
+    /// answers one process's requests in order, so each answer belongs to the oldest.
+    /// </summary>
+    public Queue<FdNode> PendingOpens { get; } = new();
 }

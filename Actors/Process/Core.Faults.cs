@@ -26,8 +26,6 @@ internal sealed partial class Core
     {
         AllocatePid allocate => new PidRefused(reason, allocate.RequestId),
         SessionRequest session => new SessionDenied(session.Service, session.Label, reason),
-        // Asked for a typed answer (TimerFired, RtcTime): a failure reaches the caller as PosixException(EIO).
-        TimerSleep or RtcRead => new Status.Failure(new PosixException(Errno.EIO, reason)),
         _ => new LibcError(Errno.EIO, reason),
     };
 }

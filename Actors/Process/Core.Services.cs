@@ -9,6 +9,8 @@ internal sealed partial class Core
 {
     private readonly Dictionary<long, string> _logLabels = [];
     private readonly Dictionary<long, ITimer> _timers = [];
+    // The sleep each call waits in, by the call's reply reference (equal by path, so compared by reference).
+    private readonly Dictionary<IActorRef, TimerDue> _sleeps = new(ReferenceEqualityComparer.Instance);
     private long _nextSession;
     private long _nextTimer;
 
@@ -22,6 +24,7 @@ internal sealed partial class Core
         Receive<SessionClose>(close => _logLabels.Remove(close.SessionId));
         Receive<TimerSleep>(Handle);
         Receive<TimerDue>(Handle);
+        Receive<Interrupt>(_ => InterruptSleep(Sender));
         Receive<RtcRead>(_ => Sender.Tell(new RtcTime(_options.Time.GetUtcNow())));
     }
 
@@ -59,15 +62,32 @@ internal sealed partial class Core
         var now = _options.Time.GetUtcNow();
         var duration = sleep.Duration < TimeSpan.Zero ? TimeSpan.Zero : sleep.Duration;
         var deadline = duration >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + duration;
-        Arm(new TimerDue(++_nextTimer, Sender, sleep.RequestId, deadline), duration);
+        var due = new TimerDue(++_nextTimer, Sender, sleep.RequestId, deadline);
+        _sleeps[Sender] = due;
+        Arm(due, duration);
     }
 
     private void Handle(TimerDue due)
     {
         if (_timers.Remove(due.Timer, out var timer)) timer.Dispose();
+        else return; // interrupted meanwhile
         var left = due.Deadline - _options.Time.GetUtcNow();
-        if (left > TimeSpan.Zero) Arm(due, left);
-        else due.ReplyTo.Tell(new TimerFired(due.RequestId));
+        if (left > TimeSpan.Zero)
+        {
+            Arm(due, left);
+            return;
+        }
+
+        if (_sleeps.TryGetValue(due.ReplyTo, out var sleeping) && ReferenceEquals(sleeping, due)) _sleeps.Remove(due.ReplyTo);
+        due.ReplyTo.Tell(new TimerFired(due.RequestId));
+    }
+
+    /// <summary>A caught signal (or the sleeper's end) interrupts a sleep: its timer is disarmed and the sleep answered.</summary>
+    private void InterruptSleep(IActorRef call)
+    {
+        if (!_sleeps.Remove(call, out var due)) return;
+        if (_timers.Remove(due.Timer, out var timer)) timer.Dispose();
+        call.Tell(Interrupted.Nothing);
     }
 
     private void Arm(TimerDue due, TimeSpan left)

@@ -47,9 +47,9 @@ internal sealed partial class Core : TracedActor
 
     protected override void PreStart()
     {
-        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd), "fs");
-        _table.AddInit();
         var root = new QuotaAccount(Quota.Zero);
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root), "fs");
+        _table.AddInit();
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
             new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root);
         _init = Context.ActorOf(ProcessActor.Props(init), "init");

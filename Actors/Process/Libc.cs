@@ -21,6 +21,8 @@ public sealed partial class Libc
     private readonly ProgramRegistry _programs;
     private ConcurrentDictionary<string, Task<SessionGranted>>? _sessions;
     private readonly SynchronizationContext _context;
+    private readonly DescriptorTable _fds;
+    private readonly IActorRef _fileSystem;
     private readonly ActorPath _callPath;
     private readonly IActorRefProvider _provider;
     // By reference: every call's reply reference has the same path, and actor references are equal by path.
@@ -43,7 +45,11 @@ public sealed partial class Libc
         _context = setup.Context;
         _callPath = setup.Process.Path / "libc";
         _provider = ((IInternalActorRef)setup.Process).Provider;
+        _fds = setup.Descriptors;
+        _fileSystem = setup.FileSystem;
+        if (setup.Interrupting.Count > 0) _interrupting = [.. setup.Interrupting];
         _killed.Token.Register(static libc => ((Libc)libc!).AbandonCalls(), this);
+        _pendingSignals.Arrived = InterruptBlockedCalls;
     }
 
     public int Pid { get; }
@@ -83,7 +89,8 @@ public sealed partial class Libc
         ArgumentNullException.ThrowIfNull(child);
         Enter();
         await DirectoryChecked();
-        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, HandlersAtFork());
+        var (handlers, interrupting) = HandlersAtFork();
+        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, handlers) { Interrupting = interrupting };
         return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image)));
     }
 
@@ -91,11 +98,17 @@ public sealed partial class Libc
     {
         Enter();
         if ((options & ~ChildRegistry.KnownOptions) != 0) return WaitResult.Failed(Errno.EINVAL);
-        var id = Interlocked.Increment(ref _requestIds);
-        var call = Call(new Wait4(pid, options, id));
-        // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.
-        await using var cancel = cancellationToken.Register(() => _process.Tell(new CancelWait(id)));
-        return (WaitResult)await call;
+        var blocks = !options.HasFlag(WaitOptions.WNOHANG);
+        while (true)
+        {
+            var id = Interlocked.Increment(ref _requestIds);
+            var call = Call(new Wait4(pid, options, id), _process, interruptible: blocks);
+            // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.
+            await using var cancel = cancellationToken.Register(() => _process.Tell(new CancelWait(id)));
+            var reply = await call;
+            if (reply is not Interrupted) return (WaitResult)reply;
+            if (!Restarts() || cancellationToken.IsCancellationRequested) return WaitResult.Failed(Errno.EINTR);
+        }
     }
 
     public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
@@ -135,63 +148,9 @@ public sealed partial class Libc
     [DoesNotReturn]
     public void Exit(int code)
     {
+        _exited = true;
         _process.Tell(new ProgramEnded(code, null));
         throw new ProcessExitException(code);
-    }
-
-    public async Task<int> OpenAsync(string path, OpenFlags flags)
-    {
-        CheckedFlags(flags);
-        return (int)Ok(await Call(new OpenFile(await Resolved(path), flags)));
-    }
-
-    /// <summary>Read into <paramref name="buffer"/>; blocks on an empty pipe; 0 at end of file.</summary>
-    public async Task<int> ReadAsync(int fd, Memory<byte> buffer)
-    {
-        var reply = await Call(new ReadFile(CheckedFd(fd), buffer.Length));
-        if (reply is not DataRead data) return (int)Ok(reply);
-        data.Data.CopyTo(buffer);
-        return data.Data.Length;
-    }
-
-    public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
-    {
-        var reply = await Call(new WriteFile(CheckedFd(fd), data.ToArray()));
-        if (reply is LibcError { Errno: Errno.EPIPE })
-        {
-            // POSIX: a write to a pipe with no reader also raises SIGPIPE in the writer.
-            _process.Tell(new DeliverSignal(Signal.SIGPIPE, Pid));
-        }
-
-        return (int)Ok(reply);
-    }
-
-    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin) => Ok(await Call(new SeekFile(CheckedFd(fd), offset, CheckedOrigin(origin))));
-
-    public async Task CloseAsync(int fd) => Ok(await Call(new CloseFile(CheckedFd(fd))));
-
-    public async Task<(int ReadFd, int WriteFd)> PipeAsync()
-    {
-        var reply = await Call(OpenPipe.Instance);
-        if (reply is PipeOpened pipe) return (pipe.ReadFd, pipe.WriteFd);
-        Ok(reply);
-        throw new InvalidOperationException("unreachable");
-    }
-
-    /// <summary>Sleep on this process's Timer session (a service of the namespace's core).</summary>
-    public async Task SleepAsync(TimeSpan duration)
-    {
-        if (duration < TimeSpan.Zero) throw new PosixException(Errno.EINVAL, "a sleep cannot be negative");
-        var timer = await Session(Services.Timer);
-        var id = Interlocked.Increment(ref _requestIds);
-        await Await(timer.Session.Ask<TimerFired>(new TimerSleep(timer.SessionId, duration, id), _killed.Token));
-    }
-
-    /// <summary>The wall-clock time from this process's RTC session.</summary>
-    public async Task<DateTimeOffset> GetTimeAsync()
-    {
-        var rtc = await Session(Services.Rtc);
-        return (await Await(rtc.Session.Ask<RtcTime>(new RtcRead(rtc.SessionId), _killed.Token))).Now;
     }
 
     private async Task<SessionGranted> Session(string service)
@@ -218,66 +177,132 @@ public sealed partial class Libc
     };
 
     /// <summary>One message to the process and one back, correlated by the reply's own reference (no Ask, no temporary actor).</summary>
-    private async Task<object> Call(object request)
+    private Task<object> Call(object request) => Call(request, _process);
+
+    /// <summary>
+    /// One message to <paramref name="server"/> and one back. An <paramref name="interruptible"/> call (one that may
+    /// block) is interrupted by a caught signal: its server answers <see cref="Interrupted"/> if it still holds it, and
+    /// the caller then runs the handlers (<see cref="Restarts"/>); every other reply runs them as any call does.
+    /// </summary>
+    private async Task<object> Call(object request, IActorRef server, bool interruptible = false, Action<object>? late = null)
     {
         Enter();
-        var call = new LibcCall(_callPath, _provider, resumeInline: SynchronizationContext.Current == _context);
+        if (server != _process && _pendingSignals.WhileStopped is { } stopped)
+        {
+            // Stopped: a call that does not pass through the process (which holds back its own) waits for SIGCONT here.
+            await stopped.WaitAsync(_killed.Token).ConfigureAwait(false);
+            Enter();
+        }
+
+        var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context) { Late = late };
         lock (_calls)
         {
             if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
             _calls.Add(call);
+            // Under the lock that InterruptBlockedCalls takes, so an interrupt is always sent after the call it names; and a
+            // signal that came since Enter() interrupts at once what would otherwise block with its handler waiting.
+            server.Tell(request, call);
+            if (interruptible && !_pendingSignals.IsEmpty) server.Tell(Interrupt.Instance, call);
         }
 
-        _process.Tell(request, call);
         object reply;
         try
         {
             reply = await call.Reply;
+        }
+        catch (OperationCanceledException) when (_killed.IsCancellationRequested)
+        {
+            throw new ProcessTerminatedException(Pid);
         }
         finally
         {
             lock (_calls) _calls.Remove(call);
         }
 
-        Enter();
+        if (reply is Interrupted) return reply;
+        try
+        {
+            Enter();
+        }
+        catch
+        {
+            // Killed, or a handler threw, after the answer came: what the answer made is given back, not leaked.
+            late?.Invoke(reply);
+            throw;
+        }
+
         return reply;
     }
 
+    /// <summary>A caught signal arrived (on the process actor's thread): every call that may be blocked is interrupted.</summary>
+    private void InterruptBlockedCalls()
+    {
+        List<LibcCall>? blocked = null;
+        lock (_calls)
+        {
+            foreach (var call in _calls)
+                if (call.Interruptible) (blocked ??= []).Add(call);
+        }
+
+        if (blocked is null) return;
+        foreach (var call in blocked) call.Server.Tell(Interrupt.Instance, call);
+    }
+
+    /// <summary>
+    /// The process ended: every call unwinds its program, and whoever holds a blocked one lets it go (a read a killed
+    /// process left parked on a pipe must not take bytes another reader waits for).
+    /// </summary>
     private void AbandonCalls()
     {
         LibcCall[] calls;
         lock (_calls) calls = [.. _calls];
-        foreach (var call in calls) call.Abandon(new ProcessTerminatedException(Pid));
-    }
-
-    private async Task<T> Await<T>(Task<T> ask)
-    {
-        try
+        foreach (var call in calls)
         {
-            return await ask.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_killed.IsCancellationRequested)
-        {
-            throw new ProcessTerminatedException(Pid);
+            call.Abandon(new ProcessTerminatedException(Pid));
+            if (call.Interruptible) call.Server.Tell(Interrupt.Instance, call);
         }
     }
 
     /// <summary>At every libc call: unwind a killed process, then run the handlers of signals caught meanwhile.</summary>
-    private void Enter()
+    private void Enter() => RunHandlers();
+
+    // Set by Exit: a call made after it (from a catch or finally the exit unwinds through) never reaches anyone.
+    private volatile bool _exited;
+
+    /// <summary>
+    /// A blocked call was interrupted: the handlers of the signals that arrived run now, on the program's context, and the
+    /// call goes on unless one of them was set without SA_RESTART (then it fails with EINTR). No handler left to run (a
+    /// concurrent call ran it) restarts the call.
+    /// </summary>
+    private bool Restarts() => RunHandlers();
+
+    private bool RunHandlers()
     {
-        if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
+        if (_killed.IsCancellationRequested || _exited) throw new ProcessTerminatedException(Pid);
+        var restart = true;
         while (_pendingSignals.TryDequeue(out var signal))
         {
             Action<Signal>? handler;
-            lock (_handlersGate) handler = _handlers?.GetValueOrDefault(signal);
+            lock (_handlersGate)
+            {
+                handler = _handlers?.GetValueOrDefault(signal);
+                if (handler is not null && _interrupting?.Contains(signal) == true) restart = false;
+            }
+
             handler?.Invoke(signal);
         }
+
+        return restart;
     }
 
     /// <summary>The handlers a forked child starts with (a copy: the child's own changes stay its own).</summary>
-    private IReadOnlyDictionary<Signal, Action<Signal>> HandlersAtFork()
+    private (IReadOnlyDictionary<Signal, Action<Signal>> Handlers, IReadOnlyCollection<Signal> Interrupting) HandlersAtFork()
     {
-        lock (_handlersGate) return _handlers is null ? NoHandlers : new Dictionary<Signal, Action<Signal>>(_handlers);
+        lock (_handlersGate)
+        {
+            return (_handlers is null ? NoHandlers : new Dictionary<Signal, Action<Signal>>(_handlers),
+                _interrupting is null ? [] : [.. _interrupting]);
+        }
     }
 
     private static readonly IReadOnlyDictionary<Signal, Action<Signal>> NoHandlers = new Dictionary<Signal, Action<Signal>>();

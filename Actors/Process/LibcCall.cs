@@ -3,20 +3,24 @@ using Akka.Actor;
 namespace Fork.Actors;
 
 /// <summary>
-/// Where the reply to one libc call goes: an actor reference that completes the call's task when the process (or
-/// the file system or core it forwarded the call to) answers. Unlike an Ask it creates no temporary actor and
-/// registers nothing: the process and its program always live on the same node, so the reply never needs a path.
+/// Where the reply to one libc call goes: an actor reference that completes the call's task when whoever serves the call
+/// (the process, a pipe, the file system, the core) answers. Unlike an Ask it creates no temporary actor and registers
+/// nothing: the process and its program always live on the same node, so the reply never needs a path.
 /// </summary>
 internal sealed class LibcCall : MinimalActorRef
 {
     private readonly TaskCompletionSource<object> _reply;
 
+    /// <param name="server">The actor the call was sent to: where an <see cref="Fork.Messages.Interrupt"/> goes.</param>
+    /// <param name="interruptible">A call that may block (read, write, wait4, sleep): a caught signal interrupts it.</param>
     /// <param name="resumeInline">True when the caller awaits on its process's context, which posts the continuation
     /// itself; otherwise the continuation goes to the thread pool, never onto the answering actor's thread.</param>
-    public LibcCall(ActorPath path, IActorRefProvider provider, bool resumeInline)
+    public LibcCall(ActorPath path, IActorRefProvider provider, IActorRef server, bool interruptible, bool resumeInline)
     {
         Path = path;
         Provider = provider;
+        Server = server;
+        Interruptible = interruptible;
         _reply = new TaskCompletionSource<object>(resumeInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -24,10 +28,23 @@ internal sealed class LibcCall : MinimalActorRef
 
     public override IActorRefProvider Provider { get; }
 
+    public IActorRef Server { get; }
+
+    public bool Interruptible { get; }
+
+    /// <summary>
+    /// Called with a reply that comes after the call was abandoned (the process was killed while it waited): what the
+    /// reply holds (an open description) is given back instead of being lost.
+    /// </summary>
+    public Action<object>? Late { get; init; }
+
     public Task<object> Reply => _reply.Task;
 
     /// <summary>The process was killed: the call unwinds the program.</summary>
     public void Abandon(Exception reason) => _reply.TrySetException(reason);
 
-    protected override void TellInternal(object message, IActorRef sender) => _reply.TrySetResult(message);
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        if (!_reply.TrySetResult(message)) Late?.Invoke(message);
+    }
 }

@@ -3,17 +3,29 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>
-/// Caught signals waiting for their handlers: raised by the process's actor, taken by its program at its next libc
-/// call. The queue is made with the first signal, so a process that is never signalled carries none.
+/// What a process's actor tells its program about signals: the caught signals waiting for their handlers (raised by the
+/// actor, taken by the program at its next libc call, or at once when it is blocked), and whether the process is
+/// stopped (a stopped program's next call waits for SIGCONT). The queue is made with the first signal, so a process that
+/// is never signalled carries none.
 /// </summary>
 internal sealed class PendingSignals
 {
     private readonly Lock _gate = new();
     private Queue<Signal>? _queue;
+    private TaskCompletionSource? _continued;
+
+    /// <summary>Called (on the actor's thread) after a signal was queued: the program's libc interrupts its blocked calls.</summary>
+    public Action? Arrived { get; set; }
+
+    public bool IsEmpty
+    {
+        get { lock (_gate) return _queue is not { Count: > 0 }; }
+    }
 
     public void Enqueue(Signal signal)
     {
         lock (_gate) (_queue ??= new Queue<Signal>(2)).Enqueue(signal);
+        Arrived?.Invoke();
     }
 
     public bool TryDequeue(out Signal signal)
@@ -29,5 +41,24 @@ internal sealed class PendingSignals
 
         signal = default;
         return false;
+    }
+
+    /// <summary>The process stopped: calls that do not go through its actor wait for <see cref="Continue"/>.</summary>
+    public void Stop()
+    {
+        lock (_gate) _continued ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public void Continue()
+    {
+        TaskCompletionSource? continued;
+        lock (_gate) (continued, _continued) = (_continued, null);
+        continued?.TrySetResult();
+    }
+
+    /// <summary>Completes when the process runs again; null while it runs.</summary>
+    public Task? WhileStopped
+    {
+        get { lock (_gate) return _continued?.Task; }
     }
 }

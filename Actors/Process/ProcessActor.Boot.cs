@@ -20,7 +20,9 @@ internal sealed partial class ProcessActor
             case SessionGranted granted: Handle(boot, granted); return true;
             case SessionDenied denied: BootFailed($"{denied.Service} session \"{denied.Label}\" denied: {denied.Reason}"); return true;
             case CloneChunk chunk: Handle(boot, chunk); return true;
-            case ConfiguredOpen open: Handle(boot, open); return true;
+            case DescriptionOpened or LibcError when boot.PendingOpens.Count > 0 && Sender.Equals(_setup.FileSystem):
+                Handle(boot, boot.PendingOpens.Dequeue(), message);
+                return true;
             case LibcOk: return true;
             case CloneRefused refused: BootFailed($"clone session refused {refused.Size} bytes at 0x{refused.At:x}: {refused.Reason}"); return true;
             // A signal that would end the process ends it now; any other waits for the program.
@@ -112,27 +114,23 @@ internal sealed partial class ProcessActor
         {
             var access = fd.Readable && fd.Writeable ? OpenFlags.ReadWrite : fd.Writeable ? OpenFlags.WriteOnly : OpenFlags.ReadOnly;
             var flags = access | (fd.CloseOnExec ? OpenFlags.CloseOnExec : 0);
-            boot.PendingOpens++;
-            _setup.FileSystem.Ask<object>(new FsOpen(fd.Path, flags))
-                .PipeTo(Self, success: reply => new ConfiguredOpen(fd, reply), failure: e => new ConfiguredOpen(fd, new LibcError(Errno.EIO, e.Message)));
+            boot.PendingOpens.Enqueue(fd);
+            _setup.FileSystem.Tell(new FsOpen(fd.Path, flags));
         }
     }
 
-    private void Handle(BootState boot, ConfiguredOpen open)
+    private void Handle(BootState boot, FdNode fd, object reply)
     {
-        if (open.Reply is not DescriptionOpened opened)
+        if (reply is not DescriptionOpened opened)
         {
-            BootFailed($"config descriptor {open.Fd.Id} ({open.Fd.Path}): {open.Reply}");
+            BootFailed($"config descriptor {fd.Id} ({fd.Path}): {reply}");
             return;
         }
 
-        _fds.Set(open.Fd.Id, new Descriptor(opened.Description, open.Fd.CloseOnExec));
-        if (open.Fd.Seek != 0) _setup.FileSystem.Tell(new FsSeek(opened.Description, open.Fd.Seek, SeekOrigin.Begin));
-        boot.PendingOpens--;
+        _fds.Set(fd.Id, new Descriptor(opened.Description, fd.CloseOnExec));
+        if (fd.Seek != 0) _setup.FileSystem.Tell(new FsSeek(opened.Description, fd.Seek, SeekOrigin.Begin), ActorRefs.NoSender);
         CompleteBoot(boot);
     }
-
-    private sealed record ConfiguredOpen(FdNode Fd, object Reply);
 
     private void Handle(BootState boot, SessionGranted granted)
     {
@@ -158,7 +156,7 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        foreach (var inherited in chunk.Descriptors) _fds.Set(inherited.Fd, new Descriptor(inherited.Description, inherited.CloseOnExec));
+        foreach (var inherited in chunk.Descriptors) _fds.Set(inherited.Fd, new Descriptor(inherited.Description, inherited.CloseOnExec, inherited.Server));
         var lacking = config.Fds.Where(fd => !_fds.Contains(fd.Id)).Select(fd => fd.Id).ToList();
         if (lacking.Count > 0)
         {
@@ -191,7 +189,7 @@ internal sealed partial class ProcessActor
 
     private void CompleteBoot(BootState boot)
     {
-        if (boot.Done || !boot.ConfigRead || boot.PendingRoms.Count > 0 || boot.PendingOpens > 0 || !boot.CloneDone) return;
+        if (boot.Done || !boot.ConfigRead || boot.PendingRoms.Count > 0 || boot.PendingOpens.Count > 0 || !boot.CloneDone) return;
         boot.Done = true;
         var config = _config!;
         _memory = boot.Pulled is { } pulled

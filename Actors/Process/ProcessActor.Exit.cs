@@ -87,6 +87,10 @@ internal sealed partial class ProcessActor
             case ILibcRequest and not ProgramEnded:
                 Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended"));
                 break;
+            // A descriptor of its config opened after its boot failed: nobody will close it.
+            case DescriptionOpened opened:
+                _setup.FileSystem.Tell(new FsRelease(opened.Description));
+                break;
             // Anything else, an orphan's quota request included (it asks again at init once it is reparented), is dropped.
         }
 

@@ -37,13 +37,13 @@ internal sealed partial class ProcessActor
 
         var image = fork.Image;
         var inherited = new List<InheritedDescriptor>(_fds.Count);
-        foreach (var (fd, descriptor) in _fds.Open()) inherited.Add(new InheritedDescriptor(fd, descriptor.Description, descriptor.CloseOnExec));
+        foreach (var (fd, descriptor) in _fds.Open()) inherited.Add(new InheritedDescriptor(fd, descriptor.Description, descriptor.CloseOnExec, descriptor.Server));
         _cloneService ??= Context.ActorOf(CloneService.Props(Pid, _options.CloneBufferSize, _setup.FileSystem), "clone");
         _romServices ??= _roms.ToDictionary(rom => rom.Key, rom => Context.ActorOf(LocalRomService.Props(Pid, rom.Key, rom.Value), $"rom-{rom.Key}"));
         var child = _setup with
         {
             Pid = pid, Ppid = Pid, Pgid = _pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
-            Entry = fork.Child, Handlers = image.Handlers, Reserve = _options.ProcessReserve,
+            Entry = fork.Child, Handlers = image.Handlers, Interrupting = image.Interrupting, Reserve = _options.ProcessReserve,
             Account = new QuotaAccount(Quota.Zero, _account, _options.ProcessReserve),
         };
         var forked = Context.ActorOf(

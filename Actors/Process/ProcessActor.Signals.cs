@@ -3,8 +3,9 @@ using Fork.Messages;
 
 namespace Fork.Actors;
 
-// Signals: a caught signal runs its handler at the program's next libc call; otherwise the default action
-// (terminate, with core for some, ignore, stop, continue) takes effect at once for everyone else.
+// Signals: a caught signal runs its handler at the program's next libc call, or at once when the program is blocked in
+// one (its libc interrupts the call); otherwise the default action (terminate, with core for some, ignore, stop,
+// continue) takes effect at once for everyone else.
 internal sealed partial class ProcessActor
 {
     private void Handle(DeliverSignal deliver)
@@ -68,6 +69,7 @@ internal sealed partial class ProcessActor
     {
         if (Behaviour != nameof(Running)) return;
         _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.FromStop(signal)));
+        _pendingSignals.Stop();
         Stopped();
     }
 
@@ -75,6 +77,7 @@ internal sealed partial class ProcessActor
     {
         if (Behaviour != nameof(Stopped)) return;
         _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.ContinuedStatus));
+        _pendingSignals.Continue();
         Running();
         Stash.UnstashAll();
     }

@@ -65,6 +65,15 @@ internal sealed partial class ProcessActor
         parked.ReplyTo.Tell(WaitResult.Failed(Errno.EINTR));
     }
 
+    /// <summary>A caught signal interrupts the program's wait4 still parked here (its reply reference is the sender).</summary>
+    private void InterruptWait(IActorRef call)
+    {
+        var index = _parkedWaits.FindIndex(p => ReferenceEquals(p.ReplyTo, call));
+        if (index < 0) return;
+        _parkedWaits.RemoveAt(index);
+        call.Tell(Interrupted.Nothing);
+    }
+
     /// <summary>The answer to <paramref name="wait"/> now, or null when it must block.</summary>
     private WaitResult? TryWait(Wait4 wait)
     {

@@ -85,7 +85,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
             case DeliverSignal { Signal: Signal.SIGKILL or Signal.SIGCONT } deliver:
                 Handle(deliver);
                 return true;
-            case DeliverSignal or ILibcRequest or CancelWait:
+            case DeliverSignal or ILibcRequest or CancelWait or Interrupt:
                 Stash.Stash();
                 return true;
             default:

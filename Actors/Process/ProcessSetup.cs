@@ -24,6 +24,9 @@ internal sealed record ProcessSetup(
     QuotaAccount Root)
 {
     public bool IsInit => Pid == 1;
+
+    /// <summary>The caught signals of <see cref="Handlers"/> set without SA_RESTART.</summary>
+    public IReadOnlyCollection<Signal> Interrupting { get; init; } = [];
 }
 
 /// <summary>What every process of a namespace shares: read-only options, the program registry and init's image.</summary>

@@ -37,7 +37,8 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         Assert.Equal(1, Open("/a", OpenFlags.WriteOnly | OpenFlags.Create));
         Send(FsPipe.Instance);
-        Assert.Equal(new PipeCreated(2, 3), ExpectMsg<PipeCreated>());
+        var pipe = ExpectMsg<PipeCreated>();
+        Assert.Equal((2L, 3L), (pipe.ReadDescription, pipe.WriteDescription));
         Assert.Equal(4, Open("/a", OpenFlags.ReadOnly));
     }
 
@@ -330,59 +331,52 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void FsProcessEnded_answers_the_parked_reads_of_that_pid_with_EINTR()
+    public void An_interrupt_answers_the_parked_read_of_its_caller_only_and_the_data_goes_to_the_next_reader()
     {
-        var (read, write) = Pipe();
-        var killed = CreateTestProbe();
+        var (read, write, pipe) = PipeWithActor();
+        var interrupted = CreateTestProbe();
         var survivor = CreateTestProbe();
-        _fs.Tell(new FsRead(read, 10, 7), killed);
+        _fs.Tell(new FsRead(read, 10, 7), interrupted);
         _fs.Tell(new FsRead(read, 10, 8), survivor);
-        killed.ExpectNoMsg(Parked);
+        interrupted.ExpectNoMsg(Parked);
 
-        Send(new FsProcessEnded(7, []));
+        pipe.Tell(Interrupt.Instance, interrupted);
 
-        Assert.Equal(Errno.EINTR, killed.ExpectMsg<LibcError>().Errno);
+        Assert.Equal(Interrupted.Nothing, interrupted.ExpectMsg<Interrupted>());
         survivor.ExpectNoMsg(Parked);
         Write(write, "x");
         Assert.Equal("x", Text(survivor.ExpectMsg<DataRead>().Data));
-        killed.ExpectNoMsg(Parked);
+        // An interrupt for a call that is not parked (answered already) changes nothing.
+        pipe.Tell(Interrupt.Instance, survivor);
+        survivor.ExpectNoMsg(Parked);
     }
 
     [Fact]
-    public void FsProcessEnded_interrupts_the_reads_of_that_pid_and_closes_its_descriptors()
+    public void FsProcessEnded_closes_its_descriptors_and_the_last_write_end_is_EOF_for_the_reader_left()
     {
         var (read, write) = Pipe();
-        var ended = CreateTestProbe();
         var reader = CreateTestProbe();
-        _fs.Tell(new FsRead(read, 10, 7), ended);
         _fs.Tell(new FsRead(read, 10, 8), reader);
         reader.ExpectNoMsg(Parked);
 
-        // Process 7 held the write end, the last one: its end is EOF for the reader that is left.
+        // Process 7 held the write end, the last one.
         Send(new FsProcessEnded(7, [write]));
 
-        Assert.Equal(Errno.EINTR, ended.ExpectMsg<LibcError>().Errno);
         Assert.Empty(reader.ExpectMsg<DataRead>().Data);
     }
 
     [Fact]
-    public void FsProcessEnded_still_finds_a_read_parked_after_another_of_the_same_pid_was_served()
+    public void A_write_parked_on_a_full_pipe_is_interrupted_with_the_bytes_it_moved()
     {
-        var (read, write) = Pipe();
-        var first = CreateTestProbe();
-        var second = CreateTestProbe();
-        _fs.Tell(new FsRead(read, 1, 7), first);
-        _fs.Tell(new FsRead(read, 1, 7), second);
-        Write(write, "x");
-        Assert.Equal("x", Text(first.ExpectMsg<DataRead>().Data));
+        var (read, write, pipe) = PipeWithActor();
+        var writer = CreateTestProbe();
+        _fs.Tell(new FsWrite(write, new byte[Fork.Actors.Pipe.Capacity + 100]), writer);
+        writer.ExpectNoMsg(Parked);
 
-        Send(new FsProcessEnded(9, []));
-        second.ExpectNoMsg(Parked);
-        Send(new FsProcessEnded(7, []));
+        pipe.Tell(Interrupt.Instance, writer);
 
-        Assert.Equal(Errno.EINTR, second.ExpectMsg<LibcError>().Errno);
-        Send(new FsProcessEnded(7, []));
-        second.ExpectNoMsg(Parked);
+        Assert.Equal(new Interrupted(Fork.Actors.Pipe.Capacity), writer.ExpectMsg<Interrupted>());
+        Assert.Equal(Fork.Actors.Pipe.Capacity, Read(read, 2 * Fork.Actors.Pipe.Capacity).Length);
     }
 
     [Fact]
@@ -413,9 +407,15 @@ public sealed class FileSystemActorSpec : Akka.TestKit.Xunit2.TestKit
 
     private (long Read, long Write) Pipe()
     {
+        var (read, write, _) = PipeWithActor();
+        return (read, write);
+    }
+
+    private (long Read, long Write, IActorRef Pipe) PipeWithActor()
+    {
         Send(FsPipe.Instance);
         var created = ExpectMsg<PipeCreated>();
-        return (created.ReadDescription, created.WriteDescription);
+        return (created.ReadDescription, created.WriteDescription, created.Pipe);
     }
 
     private byte[] Read(long description, int count)

@@ -1,0 +1,181 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+// Descriptors and blocking calls. A read, write or seek is one message to the actor that serves the descriptor (a pipe's
+// own actor, or the namespace's file system) and one back: the descriptor table is looked up here, not in the process.
+// A call that blocks (a read of an empty pipe, a write to a full one, wait4, a sleep) is interrupted by a caught signal:
+// its handlers run at once on the program's context, and the call goes on (SA_RESTART) or fails with EINTR.
+public sealed partial class Libc
+{
+    public async Task<int> OpenAsync(string path, OpenFlags flags)
+    {
+        CheckedFlags(flags);
+        var reply = await Call(new FsOpen(await Resolved(path), flags), _fileSystem, late: GiveBack);
+        if (reply is not DescriptionOpened opened) return (int)Ok(reply);
+        return Allocate(opened.Description, flags.HasFlag(OpenFlags.CloseOnExec), server: null)
+            ?? throw TooMany(opened.Description);
+    }
+
+    public async Task<(int ReadFd, int WriteFd)> PipeAsync()
+    {
+        var reply = await Call(FsPipe.Instance, _fileSystem, late: GiveBack);
+        if (reply is not PipeCreated pipe)
+        {
+            Ok(reply);
+            throw new InvalidOperationException($"unexpected reply {reply}");
+        }
+
+        if (Allocate(pipe.ReadDescription, false, pipe.Pipe) is not { } readFd) throw TooMany(pipe.ReadDescription, pipe.WriteDescription);
+        if (Allocate(pipe.WriteDescription, false, pipe.Pipe) is { } writeFd) return (readFd, writeFd);
+        _fds.Remove(readFd, out _);
+        throw TooMany(pipe.ReadDescription, pipe.WriteDescription);
+    }
+
+    /// <summary>Read into <paramref name="buffer"/>; blocks on an empty pipe; 0 at end of file.</summary>
+    public async Task<int> ReadAsync(int fd, Memory<byte> buffer)
+    {
+        CheckedFd(fd);
+        while (true)
+        {
+            var descriptor = Descriptor(fd);
+            var reply = await Call(new FsRead(descriptor.Description, buffer.Length, Pid), Server(descriptor), interruptible: true);
+            switch (reply)
+            {
+                case DataRead data:
+                    data.Data.CopyTo(buffer);
+                    return data.Data.Length;
+                case Interrupted when Restarts():
+                    continue;
+                case Interrupted:
+                    throw new PosixException(Errno.EINTR, $"read of descriptor {fd} interrupted by a signal");
+                default:
+                    return (int)Ok(reply);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Write all of <paramref name="data"/>: to a pipe, waiting while it is full (at most 4096 bytes are written at once,
+    /// never interleaved with another writer's). Interrupted by a signal without SA_RESTART, it returns the bytes that went
+    /// in, or fails with EINTR if none did.
+    /// </summary>
+    public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
+    {
+        CheckedFd(fd);
+        // The one copy of the bytes: the message owns them from here to whoever reads them.
+        var bytes = data.ToArray();
+        var moved = 0;
+        while (true)
+        {
+            var descriptor = Descriptor(fd);
+            var rest = moved == 0 ? bytes : bytes[moved..];
+            var reply = await Call(new FsWrite(descriptor.Description, rest), Server(descriptor), interruptible: true);
+            switch (reply)
+            {
+                case LibcOk ok:
+                    return moved + (int)ok.Value;
+                case Interrupted interrupted:
+                    moved += (int)interrupted.Moved;
+                    if (moved == bytes.Length) return moved;
+                    if (Restarts()) continue;
+                    if (moved > 0) return moved;
+                    throw new PosixException(Errno.EINTR, $"write to descriptor {fd} interrupted by a signal");
+                case LibcError { Errno: Errno.EPIPE }:
+                    // POSIX: a write to a pipe with no reader also raises SIGPIPE in the writer.
+                    _process.Tell(new DeliverSignal(Signal.SIGPIPE, Pid));
+                    if (moved > 0) return moved;
+                    break;
+            }
+
+            return (int)Ok(reply);
+        }
+    }
+
+    public async Task<long> SeekAsync(int fd, long offset, SeekOrigin origin)
+    {
+        CheckedFd(fd);
+        CheckedOrigin(origin);
+        var descriptor = Descriptor(fd);
+        return Ok(await Call(new FsSeek(descriptor.Description, offset, origin), Server(descriptor)));
+    }
+
+    /// <summary>
+    /// Close a descriptor. The file system answers once the description has one descriptor fewer (and a pipe whose end
+    /// closed knows it), so a later call sees the close done.
+    /// </summary>
+    public async Task CloseAsync(int fd)
+    {
+        CheckedFd(fd);
+        Enter();
+        if (!_fds.Remove(fd, out var descriptor)) throw BadDescriptor(fd);
+        Ok(await Call(new FsClose(descriptor.Description), _fileSystem));
+    }
+
+    /// <summary>Sleep on this process's Timer session (a service of the namespace's core); a caught signal ends it with EINTR.</summary>
+    public async Task SleepAsync(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero) throw new PosixException(Errno.EINVAL, "a sleep cannot be negative");
+        var timer = await Session(Services.Timer);
+        var reply = await Call(new TimerSleep(timer.SessionId, duration, 0), timer.Session, interruptible: true);
+        switch (reply)
+        {
+            case TimerFired:
+                return;
+            case Interrupted:
+                // Linux: nanosleep fails with EINTR after a handler ran, whatever SA_RESTART says.
+                Restarts();
+                throw new PosixException(Errno.EINTR, "sleep interrupted by a signal");
+            default:
+                Ok(reply);
+                return;
+        }
+    }
+
+    /// <summary>The wall-clock time from this process's RTC session.</summary>
+    public async Task<DateTimeOffset> GetTimeAsync()
+    {
+        var rtc = await Session(Services.Rtc);
+        var reply = await Call(new RtcRead(rtc.SessionId), rtc.Session);
+        if (reply is RtcTime time) return time.Now;
+        Ok(reply);
+        throw new InvalidOperationException($"unexpected reply {reply}");
+    }
+
+    private Descriptor Descriptor(int fd)
+    {
+        Enter();
+        return _fds.TryGet(fd, out var descriptor) ? descriptor : throw BadDescriptor(fd);
+    }
+
+    private IActorRef Server(Descriptor descriptor) => descriptor.Server ?? _fileSystem;
+
+    /// <summary>The lowest free descriptor for a description just opened; when none is left, the description goes back.</summary>
+    private int? Allocate(long description, bool closeOnExec, IActorRef? server) => _fds.Allocate(description, closeOnExec, server);
+
+    /// <summary>No descriptor for what was opened (EMFILE, or the process ended meanwhile): it goes back to the file system.</summary>
+    private PosixException TooMany(params long[] descriptions)
+    {
+        foreach (var description in descriptions) _fileSystem.Tell(new FsRelease(description));
+        if (_fds.IsClosed) throw new ProcessTerminatedException(Pid);
+        return new PosixException(Errno.EMFILE, $"process {Pid} has {DescriptorTable.Limit} descriptors open");
+    }
+
+    /// <summary>An open or a pipe answered after the process was killed: nobody will ever close what it made.</summary>
+    private void GiveBack(object reply)
+    {
+        switch (reply)
+        {
+            case DescriptionOpened opened:
+                _fileSystem.Tell(new FsRelease(opened.Description));
+                break;
+            case PipeCreated pipe:
+                _fileSystem.Tell(new FsRelease(pipe.ReadDescription));
+                _fileSystem.Tell(new FsRelease(pipe.WriteDescription));
+                break;
+        }
+    }
+
+    private static PosixException BadDescriptor(int fd) => new(Errno.EBADF, $"descriptor {fd} is not open");
+}
