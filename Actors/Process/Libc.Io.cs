@@ -46,9 +46,9 @@ public sealed partial class Libc
                 case DataRead data:
                     data.Data.CopyTo(buffer);
                     return data.Data.Length;
-                case Interrupted when Restarts():
+                case Interruption { Restart: true }:
                     continue;
-                case Interrupted:
+                case Interruption:
                     throw new PosixException(Errno.EINTR, $"read of descriptor {fd} interrupted by a signal");
                 default:
                     return (int)Ok(reply);
@@ -76,10 +76,10 @@ public sealed partial class Libc
             {
                 case LibcOk ok:
                     return moved + (int)ok.Value;
-                case Interrupted interrupted:
-                    moved += (int)interrupted.Moved;
+                case Interruption interruption:
+                    moved += (int)interruption.Moved;
                     if (moved == bytes.Length) return moved;
-                    if (Restarts()) continue;
+                    if (interruption.Restart) continue;
                     if (moved > 0) return moved;
                     throw new PosixException(Errno.EINTR, $"write to descriptor {fd} interrupted by a signal");
                 case LibcError { Errno: Errno.EPIPE }:
@@ -123,9 +123,8 @@ public sealed partial class Libc
         {
             case TimerFired:
                 return;
-            case Interrupted:
+            case Interruption:
                 // Linux: nanosleep fails with EINTR after a handler ran, whatever SA_RESTART says.
-                Restarts();
                 throw new PosixException(Errno.EINTR, "sleep interrupted by a signal");
             default:
                 Ok(reply);

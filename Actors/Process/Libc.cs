@@ -106,8 +106,8 @@ public sealed partial class Libc
             // POSIX: an interrupted wait returns EINTR; the process answers it, so a child reaped meanwhile is not lost.
             await using var cancel = cancellationToken.Register(() => _process.Tell(new CancelWait(id)));
             var reply = await call;
-            if (reply is not Interrupted) return (WaitResult)reply;
-            if (!Restarts() || cancellationToken.IsCancellationRequested) return WaitResult.Failed(Errno.EINTR);
+            if (reply is not Interruption interruption) return (WaitResult)reply;
+            if (!interruption.Restart || cancellationToken.IsCancellationRequested) return WaitResult.Failed(Errno.EINTR);
         }
     }
 
@@ -181,8 +181,8 @@ public sealed partial class Libc
 
     /// <summary>
     /// One message to <paramref name="server"/> and one back. An <paramref name="interruptible"/> call (one that may
-    /// block) is interrupted by a caught signal: its server answers <see cref="Interrupted"/> if it still holds it, and
-    /// the caller then runs the handlers (<see cref="Restarts"/>); every other reply runs them as any call does.
+    /// block) is interrupted by a caught signal: its server answers <see cref="Interrupted"/> if it still holds it; the
+    /// handlers then run, and the answer becomes an <see cref="Interruption"/>, which says whether the call goes on.
     /// </summary>
     private async Task<object> Call(object request, IActorRef server, bool interruptible = false, Action<object>? late = null)
     {
@@ -195,6 +195,7 @@ public sealed partial class Libc
         }
 
         var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context) { Late = late };
+        var mark = Volatile.Read(ref _interruptions);
         lock (_calls)
         {
             if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
@@ -219,7 +220,14 @@ public sealed partial class Libc
             lock (_calls) _calls.Remove(call);
         }
 
-        if (reply is Interrupted) return reply;
+        if (reply is Interrupted interrupted)
+        {
+            // The call goes on unless a handler set without SA_RESTART ran since it was sent: here, or at another call of
+            // the program that ran it first.
+            RunHandlers();
+            return new Interruption(interrupted.Moved, Restart: Volatile.Read(ref _interruptions) == mark);
+        }
+
         try
         {
             Enter();
@@ -266,33 +274,32 @@ public sealed partial class Libc
     /// <summary>At every libc call: unwind a killed process, then run the handlers of signals caught meanwhile.</summary>
     private void Enter() => RunHandlers();
 
+    // How many handlers set without SA_RESTART have run: a blocked call that sees this change while it waited was
+    // interrupted by one of them, even if another call of the program ran that handler first.
+    private int _interruptions;
+
     // Set by Exit: a call made after it (from a catch or finally the exit unwinds through) never reaches anyone.
     private volatile bool _exited;
 
-    /// <summary>
-    /// A blocked call was interrupted: the handlers of the signals that arrived run now, on the program's context, and the
-    /// call goes on unless one of them was set without SA_RESTART (then it fails with EINTR). No handler left to run (a
-    /// concurrent call ran it) restarts the call.
-    /// </summary>
-    private bool Restarts() => RunHandlers();
+    /// <summary>A blocked call was interrupted after moving <paramref name="Moved"/> bytes; it goes on when <paramref name="Restart"/>.</summary>
+    private sealed record Interruption(long Moved, bool Restart);
 
-    private bool RunHandlers()
+    private void RunHandlers()
     {
         if (_killed.IsCancellationRequested || _exited) throw new ProcessTerminatedException(Pid);
-        var restart = true;
         while (_pendingSignals.TryDequeue(out var signal))
         {
             Action<Signal>? handler;
+            bool restart;
             lock (_handlersGate)
             {
                 handler = _handlers?.GetValueOrDefault(signal);
-                if (handler is not null && _interrupting?.Contains(signal) == true) restart = false;
+                restart = handler is null || _interrupting?.Contains(signal) != true;
             }
 
+            if (!restart) Interlocked.Increment(ref _interruptions);
             handler?.Invoke(signal);
         }
-
-        return restart;
     }
 
     /// <summary>The handlers a forked child starts with (a copy: the child's own changes stay its own).</summary>

@@ -15,8 +15,11 @@ namespace Fork.Tests;
 /// </summary>
 /// <remarks>
 /// Calls that may block for good by design are kept from blocking, so that a hang means a bug: wait4 always has
-/// WNOHANG, a read never targets a pipe's read end this process holds, and stop signals go only to init (which
-/// ignores them). The clock is manual and jumps a million days whenever a timer is armed, so any sleep ends.
+/// WNOHANG, a read never targets a pipe's read end this process holds, a write to a pipe's write end it holds is at
+/// most 1 KiB (65 of them into one unread pipe would fill it), and stop signals go only to init (which ignores them).
+/// The clock is manual and jumps a million days whenever a timer is armed, so any sleep ends. Calls are also parked on
+/// purpose (a read of an empty pipe, a write to a full one, a wait4 for a child that waits) and interrupted by a caught
+/// signal the process sends itself: the handler must run, and the call must fail with EINTR or go on, as its flag says.
 /// </remarks>
 public sealed class RandomCallsSpec : RuntimeSpec
 {
@@ -82,6 +85,7 @@ public sealed class RandomCallsSpec : RuntimeSpec
         (1, Gen.Frequency((4, Gen.Long[-1, 100_000]), (1, Gen.OneOf(long.MaxValue, long.MinValue, 1L << 40))).Select(n => (Op)new MallocOp(n))),
         (1, Gen.Select(Gen.ULong, Gen.Int[0, 9000], Gen.Bool, (a, n, w) => (Op)new MemoryOp(a, n, w))),
         (1, Gen.Const((Op)new InfoOp())),
+        (2, Gen.Select(Gen.Int[0, 2], Gen.Bool, (kind, restart) => (Op)new ParkedOp((ParkedCall)kind, restart))),
         (1, Gen.Int[0, 255].Select(code => (Op)new ExitOp(code))));
 
     private static readonly Gen<Op> Operation = Gen.Frequency(
@@ -129,7 +133,7 @@ public sealed class RandomCallsSpec : RuntimeSpec
         var violations = new ConcurrentQueue<string>();
         var before = ActorsUnderUser();
         using var cancel = new CancellationTokenSource();
-        var run = Runtime.RunAsync(async libc => await new Caller(libc, violations, []).Run(ops), null, cancel.Token);
+        var run = Runtime.RunAsync(async libc => await new Caller(libc, violations, [], []).Run(ops), null, cancel.Token);
         if (await Task.WhenAny(run, Task.Delay(SequenceBound)) != run)
         {
             await cancel.CancelAsync();
@@ -144,7 +148,7 @@ public sealed class RandomCallsSpec : RuntimeSpec
     }
 
     /// <summary>One process running its operations, checking each call's outcome.</summary>
-    private sealed class Caller(Libc libc, ConcurrentQueue<string> violations, HashSet<int> readEnds)
+    private sealed class Caller(Libc libc, ConcurrentQueue<string> violations, HashSet<int> readEnds, HashSet<int> writeEnds)
     {
         private ulong _lastBlock = 0x1100000;
 
@@ -180,17 +184,20 @@ public sealed class RandomCallsSpec : RuntimeSpec
             switch (op)
             {
                 case OpenOp open:
-                    readEnds.Remove(await libc.OpenAsync(open.Path, open.Flags));
+                    var opened = await libc.OpenAsync(open.Path, open.Flags);
+                    readEnds.Remove(opened);
+                    writeEnds.Remove(opened);
                     break;
                 case CloseOp close:
                     await libc.CloseAsync(close.Fd);
                     readEnds.Remove(close.Fd);
+                    writeEnds.Remove(close.Fd);
                     break;
                 case ReadOp read when !readEnds.Contains(read.Fd):
                     await libc.ReadAsync(read.Fd, new byte[read.Count]);
                     break;
                 case WriteOp write:
-                    await libc.WriteAsync(write.Fd, new byte[write.Count]);
+                    await libc.WriteAsync(write.Fd, new byte[writeEnds.Contains(write.Fd) ? Math.Min(write.Count, 1024) : write.Count]);
                     break;
                 case SeekOp seek:
                     await libc.SeekAsync(seek.Fd, seek.Offset, seek.Origin);
@@ -199,6 +206,8 @@ public sealed class RandomCallsSpec : RuntimeSpec
                     var (readFd, writeFd) = await libc.PipeAsync();
                     readEnds.Add(readFd);
                     readEnds.Remove(writeFd);
+                    writeEnds.Add(writeFd);
+                    writeEnds.Remove(readFd);
                     break;
                 case MkDirOp mkdir:
                     await libc.MkDirAsync(mkdir.Path);
@@ -235,7 +244,7 @@ public sealed class RandomCallsSpec : RuntimeSpec
                     await libc.SleepAsync(sleep.Duration);
                     break;
                 case HandlerOp handler:
-                    libc.SetSignalHandler(handler.Signal, handler.Install ? _ => { } : null);
+                    libc.SetSignalHandler(handler.Signal, handler.Install ? _ => { } : null, handler.Restart);
                     break;
                 case SetEnvOp env:
                     libc.Environment[env.Key] = env.Value;
@@ -256,10 +265,84 @@ public sealed class RandomCallsSpec : RuntimeSpec
                 case ExitOp exit:
                     libc.Exit(exit.Code);
                     break;
-                case ForkOp fork:
-                    var inherited = new HashSet<int>(readEnds);
-                    await libc.ForkAsync(child => new Caller(child, violations, inherited).Run(fork.Ops));
+                case ParkedOp parked:
+                    await Interrupt(parked);
                     break;
+                case ForkOp fork:
+                    var (inheritedReads, inheritedWrites) = (new HashSet<int>(readEnds), new HashSet<int>(writeEnds));
+                    await libc.ForkAsync(child => new Caller(child, violations, inheritedReads, inheritedWrites).Run(fork.Ops));
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// Parks a call, then sends this process SIGUSR1 (caught): the kill reaches the pipe or the process after the call
+        /// did, so the call is parked when the signal comes. Without SA_RESTART the call fails with EINTR; with it, the call
+        /// goes on and ends once what it waits for is given. Either way the handler ran exactly once, before the call ended.
+        /// </summary>
+        private async Task Interrupt(ParkedOp parked)
+        {
+            var ran = 0;
+            libc.SetSignalHandler(Signal.SIGUSR1, _ => ran++, parked.Restart);
+            var (read, write) = await libc.PipeAsync();
+            var gate = -1;
+            try
+            {
+                Task<long> call;
+                Func<Task> release;
+                switch (parked.Call)
+                {
+                    case ParkedCall.Read:
+                        call = ReadOne();
+                        release = () => libc.WriteAsync(write, new byte[1]);
+                        break;
+                    case ParkedCall.Write:
+                        await libc.WriteAsync(write, new byte[Pipe.Capacity]);
+                        call = WriteMore();
+                        release = () => libc.ReadAsync(read, new byte[Pipe.Capacity]);
+                        break;
+                    default:
+                        var (childRead, childWrite) = await libc.PipeAsync();
+                        gate = childWrite;
+                        var child = await libc.ForkAsync(async c =>
+                        {
+                            await c.ReadAsync(childRead, new byte[1]);
+                            return 7;
+                        });
+                        await libc.CloseAsync(childRead);
+                        call = Wait(child);
+                        release = () => libc.WriteAsync(childWrite, new byte[1]);
+                        break;
+                }
+
+                await libc.KillAsync(libc.Pid, Signal.SIGUSR1);
+                if (parked.Restart)
+                {
+                    await release();
+                    var result = await call.WaitAsync(CallBound);
+                    if (result <= 0) violations.Enqueue($"pid {libc.Pid}: {parked} went on but ended with {result}");
+                }
+                else
+                {
+                    var errno = await PosixHelpers.ErrnoOf(() => call.WaitAsync(CallBound));
+                    var result = errno == Errno.None ? call.Result : 0;
+                    if (errno != Errno.EINTR && result != -(long)Errno.EINTR)
+                        violations.Enqueue($"pid {libc.Pid}: {parked} was not interrupted: errno {errno}, result {result}");
+                    if (parked.Call == ParkedCall.Wait) await release();
+                }
+
+                // Another process may send SIGUSR1 too: at least once, then.
+                if (ran < 1) violations.Enqueue($"pid {libc.Pid}: {parked}: the handler did not run");
+                async Task<long> ReadOne() => await libc.ReadAsync(read, new byte[8]);
+                async Task<long> WriteMore() => await libc.WriteAsync(write, new byte[10]);
+                async Task<long> Wait(int child) => await libc.Wait4Async(child) is { Pid: -1 } failed ? -(long)failed.Error : child;
+            }
+            finally
+            {
+                libc.SetSignalHandler(Signal.SIGUSR1, null);
+                await libc.CloseAsync(read);
+                await libc.CloseAsync(write);
+                if (gate >= 0) await libc.CloseAsync(gate);
             }
         }
     }
@@ -336,6 +419,10 @@ public sealed class RandomCallsSpec : RuntimeSpec
     private sealed record MemoryOp(ulong Address, int Count, bool Write) : Op;
 
     private sealed record InfoOp : Op;
+
+    private enum ParkedCall { Read, Write, Wait }
+
+    private sealed record ParkedOp(ParkedCall Call, bool Restart) : Op;
 
     private sealed record ExitOp(int Code) : Op;
 
