@@ -8,7 +8,14 @@ namespace Fork.Messages;
 /// <summary>Open (and with <see cref="OpenFlags.Create"/> create) the file at an absolute path.</summary>
 public sealed record FsOpen(string Path, OpenFlags Flags);
 
-public sealed record DescriptionOpened(long Description);
+/// <summary>An open file description, and the actor that serves its reads, writes and seeks (null: the file system itself).</summary>
+public sealed record DescriptionOpened(long Description, IActorRef? Server = null);
+
+/// <summary>The file system tells an open file's actor that its last descriptor was closed.</summary>
+public sealed record DescriptionClosed
+{
+    public static readonly DescriptionClosed Instance = new();
+}
 
 /// <summary>Read at most <paramref name="Count"/> bytes; a pipe with no data parks the read until data or EOF.</summary>
 public sealed record FsRead(long Description, int Count, int ReaderPid);

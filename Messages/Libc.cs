@@ -33,6 +33,15 @@ public sealed record LogLine(string Text);
 
 public sealed record SetPgid(int Pid, int Pgid) : ILibcRequest;
 
+/// <summary>
+/// The core's answer to a kill that signalled the caller too, sent through the caller's process after the signal: the
+/// process answers the kill (its sender) once the signal is raised.
+/// </summary>
+public sealed record SignalSent
+{
+    public static readonly SignalSent Instance = new();
+}
+
 public sealed record GetPgrp : ILibcRequest
 {
     public static readonly GetPgrp Instance = new();

@@ -1,29 +1,43 @@
+using Akka.Actor;
 using Fork.Messages;
 
 namespace Fork.Actors;
 
-/// <summary>A description of a file (or the root directory); reads, writes and seeks move its shared offset.</summary>
-internal sealed class FileDescription(long id, string path, OpenFlags flags, Inode inode)
-    : OpenFileDescription(id, path, flags)
+/// <summary>
+/// A description of a file (or a directory, or a device); reads, writes and seeks move its shared offset. Its actor
+/// (<see cref="FileActor"/>) serves them, so only that actor changes the offset; the file system reads it to describe
+/// the description to a forked child.
+/// </summary>
+internal sealed class FileDescription : OpenFileDescription
 {
-    public Inode Inode { get; } = Opened(inode);
+    private long _position;
 
-    public long Position { get; private set; }
+    public FileDescription(long id, string path, OpenFlags flags, Inode inode)
+        : base(id, path, flags)
+    {
+        Inode = inode;
+        inode.Open();
+    }
+
+    public Inode Inode { get; }
+
+    /// <summary>The actor that serves this description's reads, writes and seeks.</summary>
+    public IActorRef Actor { get; set; } = ActorRefs.Nobody;
+
+    public long Position => Volatile.Read(ref _position);
+
+    /// <summary>The last descriptor was closed: the file system let the file go, and no call is served any more.</summary>
+    public bool IsClosed => _closed;
+
+    private volatile bool _closed;
+
+    public void Close()
+    {
+        _closed = true;
+        Inode.Close();
+    }
 
     public override long Offset => Position;
-
-    private static Inode Opened(Inode inode)
-    {
-        inode.Opened++;
-        return inode;
-    }
-
-    /// <summary>The description is gone: an unlinked file with no other description goes too (POSIX).</summary>
-    public void Closed()
-    {
-        Inode.Opened--;
-        Inode.ReleaseIfUnused();
-    }
 
     /// <returns><see cref="DataRead"/> (empty at end of file) or <see cref="LibcError"/>.</returns>
     public object Read(int count)
@@ -33,25 +47,25 @@ internal sealed class FileDescription(long id, string path, OpenFlags flags, Ino
             return new LibcError(Errno.EISDIR, $"{Path} is a directory");
         }
 
-        var data = Inode.Read(Position, count);
-        Position += data.Length;
+        var data = Inode.Read(_position, count);
+        Volatile.Write(ref _position, _position + data.Length);
         return new DataRead(data);
     }
 
     /// <returns><see cref="LibcOk"/> with the bytes written or <see cref="LibcError"/>.</returns>
     public object Write(byte[] data)
     {
-        // POSIX: with O_APPEND the offset is set to the end of the file before each write.
-        var offset = Flags.HasFlag(OpenFlags.Append) ? Inode.Length : Position;
-        switch (Inode.TryWrite(offset, data))
+        // POSIX: with O_APPEND the offset is set to the end of the file before each write, in the same step.
+        long? offset = Flags.HasFlag(OpenFlags.Append) ? null : _position;
+        switch (Inode.TryWrite(offset, data, out var end))
         {
             case Errno.EFBIG:
                 return new LibcError(Errno.EFBIG, $"{Path} would grow beyond {Inode.MaxLength} bytes");
             case Errno.ENOSPC:
-                return new LibcError(Errno.ENOSPC, $"the namespace's files would hold more than {FileTree.Capacity} bytes");
+                return new LibcError(Errno.ENOSPC, $"the namespace's files would hold more than its quota or {FileTree.Capacity} bytes");
         }
 
-        Position = offset + data.Length;
+        Volatile.Write(ref _position, end);
         return new LibcOk(data.Length);
     }
 
@@ -61,7 +75,7 @@ internal sealed class FileDescription(long id, string path, OpenFlags flags, Ino
         long? start = origin switch
         {
             SeekOrigin.Begin => 0,
-            SeekOrigin.Current => Position,
+            SeekOrigin.Current => _position,
             SeekOrigin.End => Inode.Length,
             _ => null,
         };
@@ -72,7 +86,7 @@ internal sealed class FileDescription(long id, string path, OpenFlags flags, Ino
             return new LibcError(Errno.EINVAL, $"seek to {offset} from {origin} of {Path} is out of range");
         }
 
-        Position = target;
+        Volatile.Write(ref _position, target);
         return new LibcOk(target);
     }
 }

@@ -121,8 +121,11 @@ internal sealed class FileSystemActor : TracedActor
             inode.Truncate();
         }
 
-        var description = Add(new FileDescription(NextDescription(), path, flags, inode));
-        Sender.Tell(new DescriptionOpened(description.Id));
+        var id = NextDescription();
+        var file = new FileDescription(id, path, flags, inode);
+        file.Actor = Context.ActorOf(FileActor.Props(file), $"file-{id}");
+        Add(file);
+        Sender.Tell(new DescriptionOpened(id, file.Actor));
     }
 
     private void Handle(FsReadDir request)
@@ -148,23 +151,16 @@ internal sealed class FileSystemActor : TracedActor
             return;
         }
 
-        if (!description.Flags.CanRead())
-        {
-            Fail(Errno.EBADF, $"description {description.Id} ({description.Path}) is not open for reading");
-        }
-        else if (request.Count < 0)
-        {
-            Fail(Errno.EINVAL, $"cannot read {request.Count} bytes");
-        }
-        else if (description is PipeEnd end)
-        {
-            end.Pipe.Forward(request);
-        }
-        else if (description is FileDescription file)
-        {
-            Sender.Tell(file.Read(request.Count));
-        }
+        // Whoever serves the description answers, checks included.
+        Server(description).Forward(request);
     }
+
+    private static IActorRef Server(OpenFileDescription description) => description switch
+    {
+        PipeEnd end => end.Pipe,
+        FileDescription file => file.Actor,
+        _ => throw new InvalidOperationException($"description {description.Id} has no server"),
+    };
 
     private void Handle(FsWrite request)
     {
@@ -173,18 +169,7 @@ internal sealed class FileSystemActor : TracedActor
             return;
         }
 
-        if (!description.Flags.CanWrite())
-        {
-            Fail(Errno.EBADF, $"description {description.Id} ({description.Path}) is not open for writing");
-        }
-        else if (description is PipeEnd end)
-        {
-            end.Pipe.Forward(request);
-        }
-        else if (description is FileDescription file)
-        {
-            Sender.Tell(file.Write(request.Data));
-        }
+        Server(description).Forward(request);
     }
 
     private void Handle(FsSeek request)
@@ -194,13 +179,7 @@ internal sealed class FileSystemActor : TracedActor
             return;
         }
 
-        if (description is not FileDescription file)
-        {
-            Fail(Errno.ESPIPE, $"{description.Path} is a pipe and cannot seek");
-            return;
-        }
-
-        Sender.Tell(file.Seek(request.Offset, request.Origin));
+        Server(description).Forward(request);
     }
 
     private void Handle(FsRetain request)
@@ -231,7 +210,10 @@ internal sealed class FileSystemActor : TracedActor
         _descriptions.Remove(description.Id);
         if (description is FileDescription file)
         {
-            file.Closed();
+            // The file's bytes go now if it was unlinked (so a write after this close finds the space free); its actor stops
+            // after every call that reached it through the descriptors now closed.
+            file.Close();
+            file.Actor.Tell(DescriptionClosed.Instance);
         }
         else if (description is PipeEnd end)
         {

@@ -7,8 +7,14 @@ namespace Fork.Actors;
 /// Links count names (a directory: its own, its "." and each subdirectory's ".."); an unlinked file lives on
 /// while an open file description refers to it.
 /// </summary>
+/// <remarks>
+/// Names and directories are the file system actor's alone. A file's bytes are read and written by the actors of the
+/// open file descriptions that refer to it (one per open, so reads and writes of different files proceed in parallel)
+/// and truncated by the file system: its bytes, length and open count change under the inode's lock.
+/// </remarks>
 internal sealed class Inode
 {
+    private readonly Lock _gate = new();
     /// <summary>No file grows beyond this; a write that would is refused with EFBIG.</summary>
     public const long MaxLength = 64L * 1024 * 1024;
 
@@ -40,10 +46,30 @@ internal sealed class Inode
 
     public int Links { get; set; }
 
-    /// <summary>Open file descriptions that refer to this file.</summary>
-    public int Opened { get; set; }
+    // Open file descriptions that refer to this file.
+    private int _opened;
+    private long _length;
 
-    public long Length { get; private set; }
+    public long Length
+    {
+        get { lock (_gate) return _length; }
+    }
+
+    /// <summary>One more open file description refers to this file.</summary>
+    public void Open()
+    {
+        lock (_gate) _opened++;
+    }
+
+    /// <summary>A description was closed: an unlinked file that no description refers to any more goes (POSIX).</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _opened--;
+            ReleaseIfUnusedLocked();
+        }
+    }
 
     public static Inode NewFile(FileSpace space) => new(FileKind.RegularFile, Device.None, space);
 
@@ -63,36 +89,55 @@ internal sealed class Inode
     {
         // /dev/zero: as many zeros as asked, in reads of at most 64 KiB (a short read, as POSIX allows).
         if (Device == Device.Zero) return new byte[Math.Min(count, 64 * 1024)];
-        if (offset >= Length) return [];
-        var length = (int)Math.Min(count, Length - offset);
-        return _data.AsSpan((int)offset, length).ToArray();
+        lock (_gate)
+        {
+            if (offset >= _length) return [];
+            var length = (int)Math.Min(count, _length - offset);
+            return _data.AsSpan((int)offset, length).ToArray();
+        }
     }
 
+    /// <summary>Write at <paramref name="offset"/>, or at the end when it is null (O_APPEND: finding the end and writing are one step).</summary>
     /// <returns>None, or EFBIG beyond <see cref="MaxLength"/>, or ENOSPC when the namespace's space is spent; nothing written then.</returns>
-    public Errno TryWrite(long offset, ReadOnlySpan<byte> data)
+    public Errno TryWrite(long? offset, ReadOnlySpan<byte> data, out long end)
     {
-        // POSIX: writing zero bytes to a regular file changes nothing, wherever the offset is.
-        if (data.IsEmpty || Kind != FileKind.RegularFile) return Errno.None;
-        if (offset > MaxLength - data.Length) return Errno.EFBIG;
-        var end = offset + data.Length;
-        if (end > Length && !_space!.TryTake(end - Length)) return Errno.ENOSPC;
-        if (end > _data.Length) Array.Resize(ref _data, (int)Math.Min(MaxLength, Math.Max(end, 2L * _data.Length)));
-        data.CopyTo(_data.AsSpan((int)offset));
-        Length = Math.Max(Length, end);
-        return Errno.None;
+        lock (_gate)
+        {
+            var at = offset ?? _length;
+            end = at;
+            // POSIX: writing zero bytes to a regular file changes nothing, wherever the offset is.
+            if (data.IsEmpty || Kind != FileKind.RegularFile) return Errno.None;
+            if (at > MaxLength - data.Length) return Errno.EFBIG;
+            end = at + data.Length;
+            if (end > _length && !_space!.TryTake(end - _length)) return Errno.ENOSPC;
+            if (end > _data.Length) Array.Resize(ref _data, (int)Math.Min(MaxLength, Math.Max(end, 2L * _data.Length)));
+            data.CopyTo(_data.AsSpan((int)at));
+            _length = Math.Max(_length, end);
+            return Errno.None;
+        }
     }
 
     public void Truncate()
     {
-        _space?.Give(Length);
-        _data = [];
-        Length = 0;
+        lock (_gate) TruncateLocked();
     }
 
     /// <summary>No name and no open description is left: its bytes go back to the namespace.</summary>
     public void ReleaseIfUnused()
     {
-        if (Links == 0 && Opened == 0) Truncate();
+        lock (_gate) ReleaseIfUnusedLocked();
+    }
+
+    private void ReleaseIfUnusedLocked()
+    {
+        if (Links == 0 && _opened == 0) TruncateLocked();
+    }
+
+    private void TruncateLocked()
+    {
+        _space?.Give(_length);
+        _data = [];
+        _length = 0;
     }
 }
 
@@ -106,19 +151,24 @@ internal enum Device { None, Null, Zero }
 /// </summary>
 internal sealed class FileSpace(long capacity, QuotaAccount? account = null)
 {
-    public long Used { get; private set; }
+    private long _used;
+
+    public long Used => Interlocked.Read(ref _used);
 
     public bool TryTake(long bytes)
     {
-        if (bytes > capacity - Used) return false;
-        if (account is not null && !account.TryWithdrawRam(bytes)) return false;
-        Used += bytes;
+        if (Interlocked.Add(ref _used, bytes) > capacity || (account is not null && !account.TryWithdrawRam(bytes)))
+        {
+            Interlocked.Add(ref _used, -bytes);
+            return false;
+        }
+
         return true;
     }
 
     public void Give(long bytes)
     {
-        Used -= bytes;
+        Interlocked.Add(ref _used, -bytes);
         account?.Credit(new Quota(bytes, 0));
     }
 }

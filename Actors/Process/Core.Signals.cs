@@ -32,7 +32,10 @@ internal sealed partial class Core
         // A zombie accepts any signal and keeps its status.
         var signal = new DeliverSignal(kill.Signal, kill.FromPid);
         foreach (var target in targets) target.Deliver(signal);
-        Sender.Tell(LibcOk.Zero);
+        // POSIX: a signal a process sends itself is delivered before kill returns, so the answer goes through the caller's
+        // process, behind the signal (whose handler then runs as the call returns).
+        if (_table[kill.FromPid] is { Process: { } caller } self && targets.Contains(self)) caller.Tell(SignalSent.Instance, Sender);
+        else Sender.Tell(LibcOk.Zero);
     }
 
     /// <summary>POSIX setpgid: the caller or one of its children, into a group of the caller's session.</summary>

@@ -14,7 +14,7 @@ public sealed partial class Libc
         CheckedFlags(flags);
         var reply = await Call(new FsOpen(await Resolved(path), flags), _fileSystem, late: GiveBack);
         if (reply is not DescriptionOpened opened) return (int)Ok(reply);
-        return Allocate(opened.Description, flags.HasFlag(OpenFlags.CloseOnExec), server: null)
+        return Allocate(opened.Description, flags.HasFlag(OpenFlags.CloseOnExec), opened.Server)
             ?? throw TooMany(opened.Description);
     }
 

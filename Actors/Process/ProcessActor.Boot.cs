@@ -127,8 +127,8 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        _fds.Set(fd.Id, new Descriptor(opened.Description, fd.CloseOnExec));
-        if (fd.Seek != 0) _setup.FileSystem.Tell(new FsSeek(opened.Description, fd.Seek, SeekOrigin.Begin), ActorRefs.NoSender);
+        _fds.Set(fd.Id, new Descriptor(opened.Description, fd.CloseOnExec, opened.Server));
+        if (fd.Seek != 0) (opened.Server ?? _setup.FileSystem).Tell(new FsSeek(opened.Description, fd.Seek, SeekOrigin.Begin), ActorRefs.NoSender);
         CompleteBoot(boot);
     }
 

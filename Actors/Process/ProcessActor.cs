@@ -104,6 +104,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
             case ResourceGranted granted: Handle(granted); return true;
             case ResourceDenied denied: Handle(denied); return true;
             case QuotaTransfer transfer: _account.Credit(transfer.Amount); return true;
+            case SignalSent: Sender.Tell(LibcOk.Zero); return true;
             case LogLine line: Handle(line); return true;
             case SessionGranted { Service: Services.Log } granted: HandleLog(granted); return true;
             case SessionDenied { Service: Services.Log } denied: LogDenied(denied); return true;

@@ -61,7 +61,7 @@ public sealed class FileTreeSpec
 
         Assert.Null(_tree.UnlinkFile("/tmp/f"));
         Assert.Equal(1000, _tree.Space.Used);
-        description.Closed();
+        description.Close();
 
         Assert.Equal(0, _tree.Space.Used);
     }
