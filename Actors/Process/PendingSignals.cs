@@ -12,30 +12,38 @@ internal sealed class PendingSignals
 {
     private readonly Lock _gate = new();
     private Queue<Signal>? _queue;
-    private TaskCompletionSource? _continued;
+    // Read without the lock by every libc call (most find no signal and a running process): written under it.
+    private volatile int _count;
+    private volatile TaskCompletionSource? _continued;
 
     /// <summary>Called (on the actor's thread) after a signal was queued: the program's libc interrupts its blocked calls.</summary>
     public Action? Arrived { get; set; }
 
-    public bool IsEmpty
-    {
-        get { lock (_gate) return _queue is not { Count: > 0 }; }
-    }
+    public bool IsEmpty => _count == 0;
 
     public void Enqueue(Signal signal)
     {
-        lock (_gate) (_queue ??= new Queue<Signal>(2)).Enqueue(signal);
+        lock (_gate)
+        {
+            (_queue ??= new Queue<Signal>(2)).Enqueue(signal);
+            _count = _queue.Count;
+        }
+
         Arrived?.Invoke();
     }
 
     public bool TryDequeue(out Signal signal)
     {
-        lock (_gate)
+        if (_count > 0)
         {
-            if (_queue is { Count: > 0 } queue)
+            lock (_gate)
             {
-                signal = queue.Dequeue();
-                return true;
+                if (_queue is { Count: > 0 } queue)
+                {
+                    signal = queue.Dequeue();
+                    _count = queue.Count;
+                    return true;
+                }
             }
         }
 
@@ -57,8 +65,5 @@ internal sealed class PendingSignals
     }
 
     /// <summary>Completes when the process runs again; null while it runs.</summary>
-    public Task? WhileStopped
-    {
-        get { lock (_gate) return _continued?.Task; }
-    }
+    public Task? WhileStopped => _continued?.Task;
 }
