@@ -20,8 +20,11 @@ public sealed record Interrupt
     public static readonly Interrupt Instance = new();
 }
 
-/// <summary>A blocked call was interrupted after moving <paramref name="Moved"/> bytes (a write's; 0 for everything else).</summary>
-public sealed record Interrupted(long Moved)
+/// <summary>
+/// A blocked call was interrupted after moving <paramref name="Moved"/> bytes (a write's; 0 for everything else): by a
+/// signal (<paramref name="Cause"/> EINTR), or, for a write, by the last reader going (EPIPE).
+/// </summary>
+public sealed record Interrupted(long Moved, Errno Cause = Errno.EINTR)
 {
     public static readonly Interrupted Nothing = new(0);
 }

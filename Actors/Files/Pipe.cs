@@ -127,7 +127,7 @@ internal sealed class Pipe(int number, IActorRef self, QuotaAccount? account = n
         Buffered = 0;
         while (_writers is not null && _writers.TryDequeue(out var write))
         {
-            write.ReplyTo.Tell(write.Moved > 0 ? new LibcOk(write.Moved) : new LibcError(Errno.EPIPE, $"{Name} has no reader"), self);
+            write.ReplyTo.Tell(write.Moved > 0 ? new Interrupted(write.Moved, Errno.EPIPE) : new LibcError(Errno.EPIPE, $"{Name} has no reader"), self);
         }
 
         Answer(ref _readers, new LibcError(Errno.EBADF, $"the read end of {Name} was closed"));

@@ -87,6 +87,10 @@ public sealed partial class Libc
                     _process.Tell(new DeliverSignal(Signal.SIGPIPE, Pid));
                     if (moved > 0) return moved;
                     break;
+                case Interrupted { Cause: Errno.EPIPE } broken:
+                    // The last reader went while the write waited: the bytes that went in count, and SIGPIPE is raised.
+                    _process.Tell(new DeliverSignal(Signal.SIGPIPE, Pid));
+                    return moved + (int)broken.Moved;
             }
 
             return (int)Ok(reply);

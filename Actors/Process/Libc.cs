@@ -220,7 +220,7 @@ public sealed partial class Libc
             lock (_calls) _calls.Remove(call);
         }
 
-        if (reply is Interrupted interrupted)
+        if (reply is Interrupted { Cause: Errno.EINTR } interrupted)
         {
             // The call goes on unless a handler set without SA_RESTART ran since it was sent: here, or at another call of
             // the program that ran it first.
