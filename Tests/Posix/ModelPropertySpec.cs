@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CsCheck;
 using Fork.Actors;
 using Fork.Messages;
@@ -7,8 +8,9 @@ using Xunit.Abstractions;
 namespace Fork.Tests;
 
 /// <summary>
-/// A model-based property: random sequences of fork, exit, kill, setpgid and wait4, run by init, agree with a small
-/// reference model of the POSIX rules; every child is reported exactly once, no call hangs, nothing is left.
+/// A model-based property: random sequences of fork, exit, kill, setpgid, wait4 and caught signals sent to children
+/// parked in a read, run by init, agree with a small reference model of the POSIX rules; every child is reported exactly
+/// once, no call hangs, nothing is left.
 /// </summary>
 /// <remarks>
 /// Exits and kills take effect asynchronously, so the model only predicts what is certain: a child is Alive (blocked
@@ -16,6 +18,10 @@ namespace Fork.Tests;
 /// WNOHANG is only used when no matching child is Doomed (the answer is 0); a wait that matches Doomed children blocks
 /// and must return one of them with the status the model recorded for it; a wait that could block forever is issued
 /// with WNOHANG instead. Kill and setpgid of a Doomed child could race its end, so the model skips them.
+/// Each child has a SIGUSR2 handler (set before fork, so it is there from the child's first step), with SA_RESTART or
+/// without, and it tells its parent it is parked in its read before fork returns. SIGUSR2 to a parked child with
+/// SA_RESTART leaves it Alive (its read goes on and ends with the command it is sent later); without SA_RESTART the read
+/// fails with EINTR after the handler ran once, and the child exits with 200 + the handler's runs: 201.
 /// </remarks>
 public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(output)
 {
@@ -24,7 +30,8 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
     private static readonly Signal[] KillSignals = [Signal.SIGKILL, Signal.SIGTERM, Signal.SIGUSR1, Signal.SIGCHLD];
 
     private static readonly Gen<Op> Operation = Gen.Frequency(
-        (3, Gen.Const<Op>(new ForkOp())),
+        (3, Gen.Bool.Select(restart => (Op)new ForkOp(restart))),
+        (2, Gen.Int[0, MaxChildren - 1].Select(child => (Op)new InterruptOp(child))),
         (3, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[0, 255], (child, code) => (Op)new ExitOp(child, (byte)code))),
         (2, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[0, KillSignals.Length - 1], (child, signal) => (Op)new KillOp(child, KillSignals[signal]))),
         (1, Gen.Select(Gen.Int[0, MaxChildren - 1], Gen.Int[0, KillSignals.Length - 1], (child, signal) => (Op)new KillGroupOp(child, KillSignals[signal]))),
@@ -78,6 +85,7 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
     private sealed class Model(Libc libc)
     {
         private readonly List<Child> _children = [];
+        private (int Read, int Write)? _ready;
         private readonly HashSet<int> _reported = [];
         private string _step = "";
 
@@ -104,7 +112,8 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
 
         private Task Execute(Op op) => op switch
         {
-            ForkOp => Fork(),
+            ForkOp fork => Fork(fork.Restart),
+            InterruptOp interrupt => Interrupt(interrupt),
             ExitOp exit => Exit(exit),
             KillOp kill => Kill(kill),
             KillGroupOp kill => KillGroup(kill),
@@ -113,22 +122,49 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
 
-        private async Task Fork()
+        private async Task Fork(bool restart)
         {
             if (_children.Count == MaxChildren) return;
             var (read, write) = await libc.PipeAsync();
+            var ready = _ready ??= await libc.PipeAsync();
+            // The child's own count of its handler's runs (the handler, inherited at fork, is the parent's delegate).
+            var runs = new StrongBox<int>();
+            libc.SetSignalHandler(Signal.SIGUSR2, _ => runs.Value++, restart);
             var pid = await libc.ForkAsync(async self =>
             {
                 await self.CloseAsync(write);
                 var command = new byte[1];
-                if (await self.ReadAsync(read, command) != 1) return 200;
+                // The read is sent before the byte that says so: a signal the parent sends after that byte finds it parked.
+                var reading = self.ReadAsync(read, command);
+                await self.WriteAsync(ready.Write, new byte[1]);
+                int count;
+                try
+                {
+                    count = await reading;
+                }
+                catch (PosixException e) when (e.Errno == Errno.EINTR)
+                {
+                    return 200 + runs.Value;
+                }
+
+                if (count != 1) return 200;
                 // Both ways of ending: Exit keeps only the low 8 bits of its argument.
                 if (command[0] % 2 == 1) self.Exit(command[0] + 256);
                 return command[0];
             });
+            libc.SetSignalHandler(Signal.SIGUSR2, null);
             await libc.CloseAsync(read);
             Expect(pid > 1 && _children.All(c => c.Pid != pid), $"fork returned {pid}, not a new pid");
-            _children.Add(new Child(pid, write));
+            Expect(await libc.ReadAsync(ready.Read, new byte[1]) == 1, $"child {pid} did not say it is parked");
+            _children.Add(new Child(pid, write, restart));
+        }
+
+        /// <summary>A caught signal to a child parked in its read: it goes on (SA_RESTART) or ends the read with EINTR.</summary>
+        private async Task Interrupt(InterruptOp op)
+        {
+            if (Pick(op.Child) is not { State: State.Alive } child) return;
+            await ExpectOk(() => libc.KillAsync(child.Pid, Signal.SIGUSR2), $"kill({child.Pid}, SIGUSR2)");
+            if (!child.Restart) child.Doom(WaitStatus.FromExit(201));
         }
 
         private async Task Exit(ExitOp op)
@@ -260,9 +296,12 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
 
     private enum Selector { Pid, Any, OwnGroup, Group, NoSuchGroup }
 
-    private sealed class Child(int pid, int gate)
+    private sealed class Child(int pid, int gate, bool restart)
     {
         public int Pid { get; } = pid;
+
+        /// <summary>Its SIGUSR2 handler has SA_RESTART.</summary>
+        public bool Restart { get; } = restart;
 
         /// <summary>The write end of the pipe the child reads its exit code from.</summary>
         public int Gate { get; } = gate;
@@ -279,16 +318,21 @@ public sealed class ModelPropertySpec(ITestOutputHelper output) : RuntimeSpec(ou
             Status = status;
         }
 
-        public override string ToString() => $"{Pid}:{State}{(State == State.Alive ? "" : $"({Status})")}@{Pgid}";
+        public override string ToString() => $"{Pid}:{State}{(State == State.Alive ? "" : $"({Status})")}@{Pgid}{(Restart ? "" : " EINTR")}";
     }
 
     private sealed class ModelMismatch(string message) : Exception(message);
 
     private abstract record Op;
 
-    private sealed record ForkOp : Op
+    private sealed record ForkOp(bool Restart) : Op
     {
-        public override string ToString() => "fork";
+        public override string ToString() => Restart ? "fork" : "fork(SIGUSR2 without SA_RESTART)";
+    }
+
+    private sealed record InterruptOp(int Child) : Op
+    {
+        public override string ToString() => $"kill(#{Child}, SIGUSR2, caught)";
     }
 
     private sealed record ExitOp(int Child, byte Code) : Op
