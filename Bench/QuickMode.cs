@@ -19,6 +19,7 @@ internal static class QuickMode
         new TraceMeasurement(),
         new AllocationMeasurement(),
         new CyclesMeasurement(cycles),
+        new PoolMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
