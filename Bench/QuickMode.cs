@@ -20,6 +20,8 @@ internal static class QuickMode
         new AllocationMeasurement(),
         new CyclesMeasurement(cycles),
         new PoolMeasurement(),
+        new PipeMeasurement(),
+        new PairsMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
