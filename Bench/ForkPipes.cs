@@ -51,14 +51,16 @@ internal sealed class ForkPipes : IRoundTrip
                 ProcessMain reader = c => Reader(c, batch.Count);
                 var readers = new int[Pairs];
                 for (var i = 0; i < readers.Length; i++) readers[i] = await libc.ForkAsync(reader);
+                // Reap every reader before saying how any failed.
+                var failures = new List<string>();
                 foreach (var pid in readers)
                 {
                     var reaped = await libc.Wait4Async(pid);
-                    if (reaped.Pid != pid || reaped.Status != WaitStatus.FromExit(0))
-                        throw new InvalidOperationException($"reader {pid} ended {reaped.Status} (exit 1: wrong byte count, 2: its writer failed)");
+                    if (reaped.Pid != pid || reaped.Status != WaitStatus.FromExit(0)) failures.Add($"reader {pid} ended {reaped.Status}");
                 }
 
-                batch.Done.SetResult();
+                if (failures.Count == 0) batch.Done.SetResult();
+                else batch.Done.SetException(new InvalidOperationException($"{string.Join(", ", failures)} (exit 1: wrong byte count, 2: its writer failed)"));
             }
             catch (Exception e)
             {

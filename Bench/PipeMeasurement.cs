@@ -11,7 +11,7 @@ internal sealed class PipeMeasurement : IMeasurement
     private const int Rounds = 3;
     private const double RoundSeconds = 1.0;
     private const int MinLinuxWrites = 4_096;   // 256 MiB: process start-up stays small against it
-    private const int MaxLinuxWrites = 32_768;  // 2 GiB
+    private const int MaxLinuxWrites = 16_384;  // 1 GiB: two runs stay within a few seconds
 
     public string Name => "pipe";
 
