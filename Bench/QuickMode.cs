@@ -19,6 +19,9 @@ internal static class QuickMode
         new TraceMeasurement(),
         new AllocationMeasurement(),
         new CyclesMeasurement(cycles),
+        new PoolMeasurement(),
+        new PipeMeasurement(),
+        new PairsMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)
