@@ -37,6 +37,7 @@ public sealed partial class Libc
     public async Task<int> ReadAsync(int fd, Memory<byte> buffer)
     {
         CheckedFd(fd);
+        Enter();
         while (true)
         {
             var descriptor = Descriptor(fd);
@@ -64,6 +65,7 @@ public sealed partial class Libc
     public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
     {
         CheckedFd(fd);
+        Enter();
         // The one copy of the bytes: the message owns them from here to whoever reads them.
         var bytes = data.ToArray();
         var moved = 0;
@@ -101,6 +103,7 @@ public sealed partial class Libc
     {
         CheckedFd(fd);
         CheckedOrigin(origin);
+        Enter();
         var descriptor = Descriptor(fd);
         return Ok(await Call(new FsSeek(descriptor.Description, offset, origin), Server(descriptor)));
     }
@@ -146,11 +149,7 @@ public sealed partial class Libc
         throw new InvalidOperationException($"unexpected reply {reply}");
     }
 
-    private Descriptor Descriptor(int fd)
-    {
-        Enter();
-        return _fds.TryGet(fd, out var descriptor) ? descriptor : throw BadDescriptor(fd);
-    }
+    private Descriptor Descriptor(int fd) => _fds.TryGet(fd, out var descriptor) ? descriptor : throw BadDescriptor(fd);
 
     private IActorRef Server(Descriptor descriptor) => descriptor.Server ?? _fileSystem;
 

@@ -27,6 +27,7 @@ public sealed partial class Libc
     private readonly IActorRefProvider _provider;
     // By reference: every call's reply reference has the same path, and actor references are equal by path.
     private readonly HashSet<LibcCall> _calls = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _callsGate = new();
     private string _cwd;
     private long _requestIds;
 
@@ -196,7 +197,7 @@ public sealed partial class Libc
 
         var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context) { Late = late };
         var mark = Volatile.Read(ref _interruptions);
-        lock (_calls)
+        lock (_callsGate)
         {
             if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
             _calls.Add(call);
@@ -217,7 +218,7 @@ public sealed partial class Libc
         }
         finally
         {
-            lock (_calls) _calls.Remove(call);
+            lock (_callsGate) _calls.Remove(call);
         }
 
         if (reply is Interrupted { Cause: Errno.EINTR } interrupted)
@@ -246,7 +247,7 @@ public sealed partial class Libc
     private void InterruptBlockedCalls()
     {
         List<LibcCall>? blocked = null;
-        lock (_calls)
+        lock (_callsGate)
         {
             foreach (var call in _calls)
                 if (call.Interruptible) (blocked ??= []).Add(call);
@@ -263,7 +264,7 @@ public sealed partial class Libc
     private void AbandonCalls()
     {
         LibcCall[] calls;
-        lock (_calls) calls = [.. _calls];
+        lock (_callsGate) calls = [.. _calls];
         foreach (var call in calls)
         {
             call.Abandon(new ProcessTerminatedException(Pid));
