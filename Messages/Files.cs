@@ -11,12 +11,6 @@ public sealed record FsOpen(string Path, OpenFlags Flags);
 /// <summary>An open file description, and the actor that serves its reads, writes and seeks (null: the file system itself).</summary>
 public sealed record DescriptionOpened(long Description, IActorRef? Server = null);
 
-/// <summary>The file system tells an open file's actor that its last descriptor was closed.</summary>
-public sealed record DescriptionClosed
-{
-    public static readonly DescriptionClosed Instance = new();
-}
-
 /// <summary>Read at most <paramref name="Count"/> bytes; a pipe with no data parks the read until data or EOF.</summary>
 public sealed record FsRead(long Description, int Count, int ReaderPid);
 
@@ -54,9 +48,6 @@ public sealed record FsPipe
 
 /// <summary>A new pipe: its two ends' descriptions, and the actor that serves its reads and writes.</summary>
 public sealed record PipeCreated(long ReadDescription, long WriteDescription, IActorRef Pipe);
-
-/// <summary>The file system tells a pipe that the last descriptor of one of its ends was closed.</summary>
-public sealed record PipeEndClosed(long Description);
 
 /// <summary>Describe descriptions for a child's config (and retain them when <paramref name="Retain"/>).</summary>
 public sealed record FsDescribe(IReadOnlyList<long> Descriptions, bool Retain, long RequestId = 0);

@@ -4,10 +4,9 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>
-/// One open file description's actor: the reads, writes and seeks of every descriptor that refers to it (in one
-/// process after dup, across processes after fork) come here straight from their libc, so calls on different open
-/// files proceed in parallel and the file system's actor is not on their path. The file system stops it when the last
-/// descriptor is closed, with a message that comes after every call made before that close.
+/// One open file description's actor: its address for callers that send its reads, writes and seeks as messages (a
+/// program whose libc traces every call, a caller that has only the address), served by the description itself under
+/// its lock (<see cref="FileDescription"/>). The file system stops it when the last descriptor is closed.
 /// </summary>
 internal sealed class FileActor : TracedActor
 {
@@ -16,7 +15,12 @@ internal sealed class FileActor : TracedActor
     public FileActor(FileDescription file)
     {
         _file = file;
-        Receive(OnFile);
+        Receive(message =>
+        {
+            if (message is not (FsRead or FsWrite or FsSeek or Interrupt)) return false;
+            _file.Serve(message, Sender);
+            return true;
+        });
     }
 
     protected override int TracePid => 0;
@@ -34,43 +38,6 @@ internal sealed class FileActor : TracedActor
         {
             Sender.Tell(new LibcError(Errno.EIO, $"{_file.Path} failed serving {message.GetType().Name}: {e.Message}"));
             return true;
-        }
-    }
-
-    private bool OnFile(object message)
-    {
-        switch (message)
-        {
-            case DescriptionClosed:
-                Context.Stop(Self);
-                return true;
-            // A call that raced with the last close of its description (another thread of the program closed it).
-            case FsRead or FsWrite or FsSeek when _file.IsClosed:
-                Sender.Tell(new LibcError(Errno.EBADF, $"{_file.Path} was closed"));
-                return true;
-            case FsRead read when !_file.Flags.CanRead():
-                Sender.Tell(new LibcError(Errno.EBADF, $"description {read.Description} ({_file.Path}) is not open for reading"));
-                return true;
-            case FsRead { Count: < 0 } read:
-                Sender.Tell(new LibcError(Errno.EINVAL, $"cannot read {read.Count} bytes"));
-                return true;
-            case FsRead read:
-                Sender.Tell(_file.Read(read.Count));
-                return true;
-            case FsWrite write when !_file.Flags.CanWrite():
-                Sender.Tell(new LibcError(Errno.EBADF, $"description {write.Description} ({_file.Path}) is not open for writing"));
-                return true;
-            case FsWrite write:
-                Sender.Tell(_file.Write(write.Data));
-                return true;
-            case FsSeek seek:
-                Sender.Tell(_file.Seek(seek.Offset, seek.Origin));
-                return true;
-            // Nothing waits here: a file's calls never block.
-            case Interrupt:
-                return true;
-            default:
-                return false;
         }
     }
 }

@@ -4,12 +4,13 @@ using Fork.Messages;
 namespace Fork.Actors;
 
 /// <summary>
-/// A description of a file (or a directory, or a device); reads, writes and seeks move its shared offset. Its actor
-/// (<see cref="FileActor"/>) serves them, so only that actor changes the offset; the file system reads it to describe
-/// the description to a forked child.
+/// A description of a file (or a directory, or a device); reads, writes and seeks move its shared offset. A program's
+/// libc calls <see cref="Serve"/> itself, or sends the call to the description's actor (<see cref="FileActor"/>) when
+/// it traces every call; either way under the description's lock, so its offset moves one call at a time.
 /// </summary>
-internal sealed class FileDescription : OpenFileDescription
+internal sealed class FileDescription : OpenFileDescription, IDirectServer
 {
+    private readonly Lock _gate = new();
     private long _position;
 
     public FileDescription(long id, string path, OpenFlags flags, Inode inode)
@@ -38,6 +39,29 @@ internal sealed class FileDescription : OpenFileDescription
     }
 
     public override long Offset => Position;
+
+    /// <summary>A read, write or seek of a call whose answer goes to <paramref name="replyTo"/>; a file's calls never wait.</summary>
+    public void Serve(object request, IActorRef replyTo)
+    {
+        object? answer;
+        lock (_gate)
+        {
+            answer = request switch
+            {
+                FsRead or FsWrite or FsSeek when IsClosed => new LibcError(Errno.EBADF, $"{Path} was closed"),
+                FsRead read when !Flags.CanRead() => new LibcError(Errno.EBADF, $"description {read.Description} ({Path}) is not open for reading"),
+                FsRead { Count: < 0 } read => new LibcError(Errno.EINVAL, $"cannot read {read.Count} bytes"),
+                FsRead read => Read(read.Count),
+                FsWrite write when !Flags.CanWrite() => new LibcError(Errno.EBADF, $"description {write.Description} ({Path}) is not open for writing"),
+                FsWrite write => Write(write.Data),
+                FsSeek seek => Seek(seek.Offset, seek.Origin),
+                Interrupt => null,
+                _ => throw new ArgumentException($"a file does not serve {request.GetType().Name}", nameof(request)),
+            };
+        }
+
+        if (answer is not null) replyTo.Tell(answer, Actor);
+    }
 
     /// <returns><see cref="DataRead"/> (empty at end of file) or <see cref="LibcError"/>.</returns>
     public object Read(int count)

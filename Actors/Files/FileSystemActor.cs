@@ -18,15 +18,18 @@ internal sealed class FileSystemActor : TracedActor
 {
     private readonly FileTree _tree;
     private readonly QuotaAccount? _account;
+    private readonly LocalServers _servers;
     private readonly Dictionary<long, OpenFileDescription> _descriptions = new();
     private long _lastDescription;
     private int _lastPipe;
 
     /// <param name="initCwd">Init's working directory, made (with its parents) when it does not exist yet.</param>
     /// <param name="account">The namespace's quota, charged for file bytes and pipe buffers; null: only the files' own capacity bounds them.</param>
-    public FileSystemActor(string initCwd = "/", QuotaAccount? account = null)
+    /// <param name="servers">Where the namespace's processes find its pipes and open files to call them directly.</param>
+    public FileSystemActor(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null)
     {
         _account = account;
+        _servers = servers ?? new LocalServers();
         _tree = new FileTree(account);
         _tree.MakeDirectories(initCwd);
         Receive<FsOpen>(Handle);
@@ -54,7 +57,8 @@ internal sealed class FileSystemActor : TracedActor
 
     protected override int TracePid => 0;
 
-    public static Props Props(string initCwd = "/", QuotaAccount? account = null) => FactoryProps.Of(() => new FileSystemActor(initCwd, account));
+    public static Props Props(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null) =>
+        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers));
 
     /// <summary>
     /// A fault while serving one request answers that request with EIO and keeps the tree and every open description:
@@ -124,6 +128,7 @@ internal sealed class FileSystemActor : TracedActor
         var id = NextDescription();
         var file = new FileDescription(id, path, flags, inode);
         file.Actor = Context.ActorOf(FileActor.Props(file), $"file-{id}");
+        _servers.Add(file.Actor, file);
         Add(file);
         Sender.Tell(new DescriptionOpened(id, file.Actor));
     }
@@ -152,13 +157,13 @@ internal sealed class FileSystemActor : TracedActor
         }
 
         // Whoever serves the description answers, checks included.
-        Server(description).Forward(request);
+        Server(description).Serve(request, Sender);
     }
 
-    private static IActorRef Server(OpenFileDescription description) => description switch
+    private static IDirectServer Server(OpenFileDescription description) => description switch
     {
         PipeEnd end => end.Pipe,
-        FileDescription file => file.Actor,
+        FileDescription file => file,
         _ => throw new InvalidOperationException($"description {description.Id} has no server"),
     };
 
@@ -169,7 +174,7 @@ internal sealed class FileSystemActor : TracedActor
             return;
         }
 
-        Server(description).Forward(request);
+        Server(description).Serve(request, Sender);
     }
 
     private void Handle(FsSeek request)
@@ -179,7 +184,7 @@ internal sealed class FileSystemActor : TracedActor
             return;
         }
 
-        Server(description).Forward(request);
+        Server(description).Serve(request, Sender);
     }
 
     private void Handle(FsRetain request)
@@ -210,28 +215,33 @@ internal sealed class FileSystemActor : TracedActor
         _descriptions.Remove(description.Id);
         if (description is FileDescription file)
         {
-            // The file's bytes go now if it was unlinked (so a write after this close finds the space free); its actor stops
-            // after every call that reached it through the descriptors now closed.
+            // The file's bytes go now if it was unlinked (so a write after this close finds the space free); its actor
+            // stops after every call already on its way to it (a poison pill is an ordinary message).
             file.Close();
-            file.Actor.Tell(DescriptionClosed.Instance);
+            Stop(file.Actor);
         }
-        else if (description is PipeEnd end)
+        else if (description is PipeEnd end && end.Pipe.CloseEnd(end.Id))
         {
-            // The pipe's actor is told after every read or write that reached it through this end's descriptors: those
-            // came before the close that released the last of them.
-            end.Pipe.Tell(new PipeEndClosed(end.Id));
+            Stop(end.Pipe.Actor);
         }
+    }
+
+    private void Stop(IActorRef server)
+    {
+        _servers.Remove(server);
+        server.Tell(PoisonPill.Instance);
     }
 
     private void Handle(FsPipe request)
     {
         var number = ++_lastPipe;
         var (readId, writeId) = (NextDescription(), NextDescription());
-        var pipe = Context.ActorOf(PipeActor.Props(number, readId, writeId, _account), $"pipe-{number}");
-        var name = $"pipe:[{number}]";
-        Add(new PipeEnd(readId, name, pipe, OpenFlags.ReadOnly));
-        Add(new PipeEnd(writeId, name, pipe, OpenFlags.WriteOnly));
-        Sender.Tell(new PipeCreated(readId, writeId, pipe));
+        var pipe = new Pipe(number, readId, writeId, _account);
+        pipe.Actor = Context.ActorOf(PipeActor.Props(pipe), $"pipe-{number}");
+        _servers.Add(pipe.Actor, pipe);
+        Add(new PipeEnd(readId, pipe, OpenFlags.ReadOnly));
+        Add(new PipeEnd(writeId, pipe, OpenFlags.WriteOnly));
+        Sender.Tell(new PipeCreated(readId, writeId, pipe.Actor));
     }
 
     private void Handle(FsDescribe request)

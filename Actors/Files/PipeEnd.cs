@@ -1,15 +1,12 @@
-using Akka.Actor;
 using Fork.Messages;
 
 namespace Fork.Actors;
 
-/// <summary>The read end (ReadOnly) or the write end (WriteOnly) of a pipe; it has no offset. Its pipe's actor serves it.</summary>
-internal sealed class PipeEnd(long id, string name, IActorRef pipe, OpenFlags flags)
-    : OpenFileDescription(id, name, flags)
+/// <summary>The read end (ReadOnly) or the write end (WriteOnly) of a pipe; it has no offset.</summary>
+internal sealed class PipeEnd(long id, Pipe pipe, OpenFlags flags)
+    : OpenFileDescription(id, pipe.Name, flags)
 {
-    public IActorRef Pipe { get; } = pipe;
-
-    public bool IsReadEnd => Flags.CanRead();
+    public Pipe Pipe { get; } = pipe;
 
     public override long Offset => 0;
 }

@@ -48,10 +48,11 @@ internal sealed partial class Core : TracedActor
     protected override void PreStart()
     {
         var root = new QuotaAccount(Quota.Zero);
-        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root), "fs");
+        var servers = new LocalServers();
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers), "fs");
         _table.AddInit();
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
-            new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root);
+            new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers };
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
         Context.Watch(_init);
         _init.Tell(new QuotaTransfer(new Quota(_options.InitRamQuota, (int)_options.InitCapQuota)));

@@ -39,7 +39,7 @@ internal sealed class DescriptorTable
     /// The lowest descriptor not open, now naming <paramref name="description"/>; null when all <see cref="Limit"/> are
     /// open (EMFILE), or when the process has ended and its table is closed.
     /// </summary>
-    public int? Allocate(long description, bool closeOnExec, IActorRef? server = null)
+    public int? Allocate(long description, bool closeOnExec, IActorRef? server = null, IDirectServer? direct = null)
     {
         lock (_gate)
         {
@@ -47,7 +47,7 @@ internal sealed class DescriptorTable
             for (var fd = 0; fd < Limit; fd++)
             {
                 if (fd < _slots.Length && _slots[fd] is not null) continue;
-                SetLocked(fd, new Descriptor(description, closeOnExec, server));
+                SetLocked(fd, new Descriptor(description, closeOnExec, server, direct));
                 return fd;
             }
         }

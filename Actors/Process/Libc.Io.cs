@@ -41,7 +41,7 @@ public sealed partial class Libc
         while (true)
         {
             var descriptor = Descriptor(fd);
-            var reply = await Call(new FsRead(descriptor.Description, buffer.Length, Pid), Server(descriptor), interruptible: true);
+            var reply = await Call(new FsRead(descriptor.Description, buffer.Length, Pid), Server(descriptor), interruptible: true, direct: descriptor.Direct);
             switch (reply)
             {
                 case DataRead data:
@@ -73,7 +73,7 @@ public sealed partial class Libc
         {
             var descriptor = Descriptor(fd);
             var rest = moved == 0 ? bytes : bytes[moved..];
-            var reply = await Call(new FsWrite(descriptor.Description, rest), Server(descriptor), interruptible: true);
+            var reply = await Call(new FsWrite(descriptor.Description, rest), Server(descriptor), interruptible: true, direct: descriptor.Direct);
             switch (reply)
             {
                 case LibcOk ok:
@@ -105,7 +105,7 @@ public sealed partial class Libc
         CheckedOrigin(origin);
         Enter();
         var descriptor = Descriptor(fd);
-        return Ok(await Call(new FsSeek(descriptor.Description, offset, origin), Server(descriptor)));
+        return Ok(await Call(new FsSeek(descriptor.Description, offset, origin), Server(descriptor), direct: descriptor.Direct));
     }
 
     /// <summary>
@@ -154,7 +154,8 @@ public sealed partial class Libc
     private IActorRef Server(Descriptor descriptor) => descriptor.Server ?? _fileSystem;
 
     /// <summary>The lowest free descriptor for a description just opened; when none is left, the description goes back.</summary>
-    private int? Allocate(long description, bool closeOnExec, IActorRef? server) => _fds.Allocate(description, closeOnExec, server);
+    private int? Allocate(long description, bool closeOnExec, IActorRef? server) =>
+        _fds.Allocate(description, closeOnExec, server, _servers.Find(server));
 
     /// <summary>No descriptor for what was opened (EMFILE, or the process ended meanwhile): it goes back to the file system.</summary>
     private PosixException TooMany(params long[] descriptions)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Akka.Actor;
 using Fork.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace Fork.Actors;
 
@@ -23,6 +24,8 @@ public sealed partial class Libc
     private readonly SynchronizationContext _context;
     private readonly DescriptorTable _fds;
     private readonly IActorRef _fileSystem;
+    private readonly LocalServers _servers;
+    private readonly ILogger _trace;
     private readonly ActorPath _callPath;
     private readonly IActorRefProvider _provider;
     // By reference: every call's reply reference has the same path, and actor references are equal by path.
@@ -48,6 +51,8 @@ public sealed partial class Libc
         _provider = ((IInternalActorRef)setup.Process).Provider;
         _fds = setup.Descriptors;
         _fileSystem = setup.FileSystem;
+        _servers = setup.Servers;
+        _trace = setup.Trace;
         if (setup.Interrupting.Count > 0) _interrupting = [.. setup.Interrupting];
         _killed.Token.Register(static libc => ((Libc)libc!).AbandonCalls(), this);
         _pendingSignals.Arrived = InterruptBlockedCalls;
@@ -185,7 +190,7 @@ public sealed partial class Libc
     /// block) is interrupted by a caught signal: its server answers <see cref="Interrupted"/> if it still holds it; the
     /// handlers then run, and the answer becomes an <see cref="Interruption"/>, which says whether the call goes on.
     /// </summary>
-    private async Task<object> Call(object request, IActorRef server, bool interruptible = false, Action<object>? late = null)
+    private async Task<object> Call(object request, IActorRef server, bool interruptible = false, Action<object>? late = null, IDirectServer? direct = null)
     {
         Enter();
         if (server != _process && _pendingSignals.WhileStopped is { } stopped)
@@ -195,16 +200,24 @@ public sealed partial class Libc
             Enter();
         }
 
-        var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context) { Late = late };
+        // A pipe or open file is called directly, unless the trace is on: then the call goes as a message, to be logged.
+        if (direct is not null && _trace.IsEnabled(LogLevel.Debug)) direct = null;
+        var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
+        {
+            Late = late,
+            Direct = direct,
+        };
         var mark = Volatile.Read(ref _interruptions);
         lock (_callsGate)
         {
             if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
             _calls.Add(call);
             // Under the lock that InterruptBlockedCalls takes, so an interrupt is always sent after the call it names; and a
-            // signal that came since Enter() interrupts at once what would otherwise block with its handler waiting.
-            server.Tell(request, call);
-            if (interruptible && !_pendingSignals.IsEmpty) server.Tell(Interrupt.Instance, call);
+            // signal that came since Enter() interrupts at once what would otherwise block with its handler waiting. A
+            // direct call is answered here if it need not wait.
+            if (direct is not null) direct.Serve(request, call);
+            else server.Tell(request, call);
+            if (interruptible && !_pendingSignals.IsEmpty) call.Interrupt();
         }
 
         object reply;
@@ -254,7 +267,7 @@ public sealed partial class Libc
         }
 
         if (blocked is null) return;
-        foreach (var call in blocked) call.Server.Tell(Interrupt.Instance, call);
+        foreach (var call in blocked) call.Interrupt();
     }
 
     /// <summary>
@@ -268,7 +281,7 @@ public sealed partial class Libc
         foreach (var call in calls)
         {
             call.Abandon(new ProcessTerminatedException(Pid));
-            if (call.Interruptible) call.Server.Tell(Interrupt.Instance, call);
+            if (call.Interruptible) call.Interrupt();
         }
     }
 

@@ -32,6 +32,16 @@ internal sealed class LibcCall : MinimalActorRef
 
     public bool Interruptible { get; }
 
+    /// <summary>The object the call was made on directly, if it was (then an interrupt goes there the same way).</summary>
+    public IDirectServer? Direct { get; init; }
+
+    /// <summary>Tell whoever serves the call that a signal (or the process's end) interrupts it.</summary>
+    public void Interrupt()
+    {
+        if (Direct is { } direct) direct.Serve(Messages.Interrupt.Instance, this);
+        else Server.Tell(Messages.Interrupt.Instance, this);
+    }
+
     /// <summary>
     /// Called with a reply that comes after the call was abandoned (the process was killed while it waited): what the
     /// reply holds (an open description) is given back instead of being lost.

@@ -14,6 +14,8 @@ internal sealed record LibcSetup(
     IReadOnlyCollection<Signal> Interrupting,
     DescriptorTable Descriptors,
     IActorRef FileSystem,
+    LocalServers Servers,
+    Microsoft.Extensions.Logging.ILogger Trace,
     ProgramRegistry Programs,
     AddressSpace Memory,
     IReadOnlyList<string> Args,

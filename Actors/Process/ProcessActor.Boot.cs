@@ -127,7 +127,7 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        _fds.Set(fd.Id, new Descriptor(opened.Description, fd.CloseOnExec, opened.Server));
+        _fds.Set(fd.Id, new Descriptor(opened.Description, fd.CloseOnExec, opened.Server, _setup.Servers.Find(opened.Server)));
         if (fd.Seek != 0) (opened.Server ?? _setup.FileSystem).Tell(new FsSeek(opened.Description, fd.Seek, SeekOrigin.Begin), ActorRefs.NoSender);
         CompleteBoot(boot);
     }
@@ -156,7 +156,7 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        foreach (var inherited in chunk.Descriptors) _fds.Set(inherited.Fd, new Descriptor(inherited.Description, inherited.CloseOnExec, inherited.Server));
+        foreach (var inherited in chunk.Descriptors) _fds.Set(inherited.Fd, new Descriptor(inherited.Description, inherited.CloseOnExec, inherited.Server, _setup.Servers.Find(inherited.Server)));
         var lacking = config.Fds.Where(fd => !_fds.Contains(fd.Id)).Select(fd => fd.Id).ToList();
         if (lacking.Count > 0)
         {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Fork.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace Fork.Actors;
 
@@ -23,7 +24,8 @@ internal sealed partial class ProcessActor
         }
 
         var libc = new Libc(new LibcSetup(
-            Pid, Self, _killed, _pendingSignals, _setup.Handlers, _setup.Interrupting, _fds, _setup.FileSystem, _setup.Runtime.Programs, _memory!,
+            Pid, Self, _killed, _pendingSignals, _setup.Handlers, _setup.Interrupting, _fds, _setup.FileSystem, _setup.Servers,
+            ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.TraceCategory), _setup.Runtime.Programs, _memory!,
             config.Args, config.Environment, config.Cwd, _context));
         var context = _context;
         var self = Self;

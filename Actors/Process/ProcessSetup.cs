@@ -25,6 +25,9 @@ internal sealed record ProcessSetup(
 {
     public bool IsInit => Pid == 1;
 
+    /// <summary>The namespace's pipes and open files, for its programs to call directly.</summary>
+    public LocalServers Servers { get; init; } = new();
+
     /// <summary>The caught signals of <see cref="Handlers"/> set without SA_RESTART.</summary>
     public IReadOnlyCollection<Signal> Interrupting { get; init; } = [];
 }
