@@ -48,7 +48,11 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
         {
             answer = request switch
             {
-                FsRead or FsWrite or FsSeek when IsClosed => new LibcError(Errno.EBADF, $"{Path} was closed"),
+                FsRead or FsWrite or FsSeek or DirectRead or DirectWrite when IsClosed => new LibcError(Errno.EBADF, $"{Path} was closed"),
+                DirectRead read when !Flags.CanRead() => new LibcError(Errno.EBADF, $"description {read.Description} ({Path}) is not open for reading"),
+                DirectRead read => ReadInto(read.Into.Span),
+                DirectWrite write when !Flags.CanWrite() => new LibcError(Errno.EBADF, $"description {write.Description} ({Path}) is not open for writing"),
+                DirectWrite write => Write(write.Data.Span),
                 FsRead read when !Flags.CanRead() => new LibcError(Errno.EBADF, $"description {read.Description} ({Path}) is not open for reading"),
                 FsRead { Count: < 0 } read => new LibcError(Errno.EINVAL, $"cannot read {read.Count} bytes"),
                 FsRead read => Read(read.Count),
@@ -76,8 +80,16 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
         return new DataRead(data);
     }
 
+    private object ReadInto(Span<byte> into)
+    {
+        if (Inode.IsDirectory) return new LibcError(Errno.EISDIR, $"{Path} is a directory");
+        var count = Inode.Read(_position, into);
+        Volatile.Write(ref _position, _position + count);
+        return new LibcOk(count);
+    }
+
     /// <returns><see cref="LibcOk"/> with the bytes written or <see cref="LibcError"/>.</returns>
-    public object Write(byte[] data)
+    public object Write(ReadOnlySpan<byte> data)
     {
         // POSIX: with O_APPEND the offset is set to the end of the file before each write, in the same step.
         long? offset = Flags.HasFlag(OpenFlags.Append) ? null : _position;

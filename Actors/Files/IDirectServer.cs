@@ -11,6 +11,12 @@ internal interface IDirectServer
     void Serve(object request, IActorRef replyTo);
 }
 
+/// <summary>A direct read of a pipe or file: its bytes go straight into <paramref name="Into"/>, the caller's memory; answered LibcOk(count).</summary>
+internal sealed record DirectRead(long Description, Memory<byte> Into);
+
+/// <summary>A direct write to a pipe or file, from the caller's memory, which stays valid until the write is answered.</summary>
+internal sealed record DirectWrite(long Description, ReadOnlyMemory<byte> Data);
+
 /// <summary>
 /// The direct servers of one namespace by their actor's address: how a libc that knows a descriptor's server by address
 /// (from its parent, from the file system's answer) finds the object to call. Filled and emptied by the file system.

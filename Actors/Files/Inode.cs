@@ -97,6 +97,25 @@ internal sealed class Inode
         }
     }
 
+    /// <summary>Bytes from <paramref name="offset"/> into <paramref name="into"/>: how many (0 at or past the end).</summary>
+    public int Read(long offset, Span<byte> into)
+    {
+        if (Device == Device.Zero)
+        {
+            var zeros = Math.Min(into.Length, 64 * 1024);
+            into[..zeros].Clear();
+            return zeros;
+        }
+
+        lock (_gate)
+        {
+            if (offset >= _length) return 0;
+            var length = (int)Math.Min(into.Length, _length - offset);
+            _data.AsSpan((int)offset, length).CopyTo(into);
+            return length;
+        }
+    }
+
     /// <summary>Write at <paramref name="offset"/>, or at the end when it is null (O_APPEND: finding the end and writing are one step).</summary>
     /// <returns>None, or EFBIG beyond <see cref="MaxLength"/>, or ENOSPC when the namespace's space is spent; nothing written then.</returns>
     public Errno TryWrite(long? offset, ReadOnlySpan<byte> data, out long end)

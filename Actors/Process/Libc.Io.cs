@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Fork.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace Fork.Actors;
 
@@ -41,7 +42,9 @@ public sealed partial class Libc
         while (true)
         {
             var descriptor = Descriptor(fd);
-            var reply = await Call(new FsRead(descriptor.Description, buffer.Length, Pid), Server(descriptor), interruptible: true, direct: descriptor.Direct);
+            var direct = Direct(descriptor);
+            object request = direct is null ? new FsRead(descriptor.Description, buffer.Length, Pid) : new DirectRead(descriptor.Description, buffer);
+            var reply = await Call(request, Server(descriptor), interruptible: true, direct: direct);
             switch (reply)
             {
                 case DataRead data:
@@ -66,21 +69,23 @@ public sealed partial class Libc
     {
         CheckedFd(fd);
         Enter();
-        // The one copy of the bytes: the message owns them from here to whoever reads them.
-        var bytes = data.ToArray();
         var moved = 0;
         while (true)
         {
             var descriptor = Descriptor(fd);
-            var rest = moved == 0 ? bytes : bytes[moved..];
-            var reply = await Call(new FsWrite(descriptor.Description, rest), Server(descriptor), interruptible: true, direct: descriptor.Direct);
+            var direct = Direct(descriptor);
+            // Directly, the pipe or file copies from the caller's memory while the caller waits; as a message, the bytes
+            // are copied once into it.
+            var rest = data[moved..];
+            object request = direct is null ? new FsWrite(descriptor.Description, rest.ToArray()) : new DirectWrite(descriptor.Description, rest);
+            var reply = await Call(request, Server(descriptor), interruptible: true, direct: direct);
             switch (reply)
             {
                 case LibcOk ok:
                     return moved + (int)ok.Value;
                 case Interruption interruption:
                     moved += (int)interruption.Moved;
-                    if (moved == bytes.Length) return moved;
+                    if (moved == data.Length) return moved;
                     if (interruption.Restart) continue;
                     if (moved > 0) return moved;
                     throw new PosixException(Errno.EINTR, $"write to descriptor {fd} interrupted by a signal");
@@ -105,7 +110,7 @@ public sealed partial class Libc
         CheckedOrigin(origin);
         Enter();
         var descriptor = Descriptor(fd);
-        return Ok(await Call(new FsSeek(descriptor.Description, offset, origin), Server(descriptor), direct: descriptor.Direct));
+        return Ok(await Call(new FsSeek(descriptor.Description, offset, origin), Server(descriptor), direct: Direct(descriptor)));
     }
 
     /// <summary>
@@ -152,6 +157,10 @@ public sealed partial class Libc
     private Descriptor Descriptor(int fd) => _fds.TryGet(fd, out var descriptor) ? descriptor : throw BadDescriptor(fd);
 
     private IActorRef Server(Descriptor descriptor) => descriptor.Server ?? _fileSystem;
+
+    /// <summary>The pipe or open file to call directly, unless the trace is on: then every call is a message, to be logged.</summary>
+    private IDirectServer? Direct(Descriptor descriptor) =>
+        descriptor.Direct is { } direct && !_trace.IsEnabled(LogLevel.Debug) ? direct : null;
 
     /// <summary>The lowest free descriptor for a description just opened; when none is left, the description goes back.</summary>
     private int? Allocate(long description, bool closeOnExec, IActorRef? server) =>

@@ -200,8 +200,6 @@ public sealed partial class Libc
             Enter();
         }
 
-        // A pipe or open file is called directly, unless the trace is on: then the call goes as a message, to be logged.
-        if (direct is not null && _trace.IsEnabled(LogLevel.Debug)) direct = null;
         var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
         {
             Late = late,
@@ -280,8 +278,9 @@ public sealed partial class Libc
         lock (_callsGate) calls = [.. _calls];
         foreach (var call in calls)
         {
-            call.Abandon(new ProcessTerminatedException(Pid));
+            // Let go first (a pipe then hands its next bytes to another reader), then unwind.
             if (call.Interruptible) call.Interrupt();
+            call.Abandon(new ProcessTerminatedException(Pid));
         }
     }
 
