@@ -115,7 +115,13 @@ public sealed record ChangeDirectory(string Path) : ILibcRequest;
 /// <summary>Success of a call that returns a number (bytes written, new offset, a pid, 0).</summary>
 public sealed record LibcOk(long Value)
 {
-    public static readonly LibcOk Zero = new(0);
+    // Counts up to PIPE_BUF are answered from here: small reads and writes need no new answer.
+    private static readonly LibcOk[] Small = [.. Enumerable.Range(0, 4097).Select(n => new LibcOk(n))];
+
+    public static readonly LibcOk Zero = Small[0];
+
+    /// <summary>An answer with <paramref name="value"/>, shared when it is small.</summary>
+    public static LibcOk Of(long value) => value >= 0 && value < Small.Length ? Small[value] : new LibcOk(value);
 }
 
 /// <summary>Failure of a call, with its POSIX error number and a sentence.</summary>

@@ -85,7 +85,7 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
         if (Inode.IsDirectory) return new LibcError(Errno.EISDIR, $"{Path} is a directory");
         var count = Inode.Read(_position, into);
         Volatile.Write(ref _position, _position + count);
-        return new LibcOk(count);
+        return LibcOk.Of(count);
     }
 
     /// <returns><see cref="LibcOk"/> with the bytes written or <see cref="LibcError"/>.</returns>
@@ -102,7 +102,7 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
         }
 
         Volatile.Write(ref _position, end);
-        return new LibcOk(data.Length);
+        return LibcOk.Of(data.Length);
     }
 
     /// <returns><see cref="LibcOk"/> with the new offset or <see cref="LibcError"/>.</returns>

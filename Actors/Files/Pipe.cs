@@ -217,7 +217,7 @@ internal sealed class Pipe(int number, long readEnd, long writeEnd, QuotaAccount
         }
 
         if (write.Moved < write.Data.Length) return false;
-        write.ReplyTo.Tell(new LibcOk(write.Data.Length), Actor);
+        write.ReplyTo.Tell(LibcOk.Of(write.Data.Length), Actor);
         return true;
     }
 
@@ -275,7 +275,7 @@ internal sealed class Pipe(int number, long readEnd, long writeEnd, QuotaAccount
         if (read.Into is { } into)
         {
             bytes.CopyTo(into.Span);
-            read.ReplyTo.Tell(bytes.Length == 0 ? LibcOk.Zero : new LibcOk(bytes.Length), Actor);
+            read.ReplyTo.Tell(LibcOk.Of(bytes.Length), Actor);
         }
         else
         {

@@ -185,14 +185,14 @@ public sealed partial class Libc
     };
 
     /// <summary>One message to the process and one back, correlated by the reply's own reference (no Ask, no temporary actor).</summary>
-    private Task<object> Call(object request) => Call(request, _process);
+    private Task<object> Call(object request) => Call(request, _process).AsTask();
 
     /// <summary>
     /// One message to <paramref name="server"/> and one back. An <paramref name="interruptible"/> call (one that may
     /// block) is interrupted by a caught signal: its server answers <see cref="Interrupted"/> if it still holds it; the
     /// handlers then run, and the answer becomes an <see cref="Interruption"/>, which says whether the call goes on.
     /// </summary>
-    private async Task<object> Call(object request, IActorRef server, bool interruptible = false, Action<object>? late = null, IDirectServer? direct = null)
+    private async ValueTask<object> Call(object request, IActorRef server, bool interruptible = false, Action<object>? late = null, IDirectServer? direct = null)
     {
         Enter();
         if (server != _process && _pendingSignals.WhileStopped is { } stopped)
