@@ -88,7 +88,7 @@ internal sealed class Pipe(int number, long readEnd, long writeEnd, QuotaAccount
                     replyTo.Tell(new LibcError(Errno.ESPIPE, $"{Name} is a pipe and cannot seek"), Actor);
                     break;
                 case Interrupt:
-                    Interrupted(replyTo);
+                    InterruptCall(replyTo);
                     break;
                 default:
                     throw new ArgumentException($"a pipe does not serve {request.GetType().Name}", nameof(request));
@@ -151,15 +151,15 @@ internal sealed class Pipe(int number, long readEnd, long writeEnd, QuotaAccount
     }
 
     /// <summary>A caught signal interrupts the call <paramref name="call"/> if it waits here; the answer says what it moved.</summary>
-    private void Interrupted(IActorRef call)
+    private void InterruptCall(IActorRef call)
     {
         if (Remove(ref _readers, r => ReferenceEquals(r.ReplyTo, call)) is not null)
         {
-            call.Tell(Messages.Interrupted.Nothing, Actor);
+            call.Tell(Interrupted.Nothing, Actor);
         }
         else if (Remove(ref _writers, w => ReferenceEquals(w.ReplyTo, call)) is { } write)
         {
-            call.Tell(write.Moved == 0 ? Messages.Interrupted.Nothing : new Messages.Interrupted(write.Moved), Actor);
+            call.Tell(write.Moved == 0 ? Interrupted.Nothing : new Interrupted(write.Moved), Actor);
             // A small write behind it may fit now.
             AdmitWriters();
         }
@@ -181,7 +181,7 @@ internal sealed class Pipe(int number, long readEnd, long writeEnd, QuotaAccount
         (_head, Buffered) = (0, 0);
         while (_writers is not null && _writers.TryDequeue(out var write))
         {
-            write.ReplyTo.Tell(write.Moved > 0 ? new Messages.Interrupted(write.Moved, Errno.EPIPE) : new LibcError(Errno.EPIPE, $"{Name} has no reader"), Actor);
+            write.ReplyTo.Tell(write.Moved > 0 ? new Interrupted(write.Moved, Errno.EPIPE) : new LibcError(Errno.EPIPE, $"{Name} has no reader"), Actor);
         }
 
         AnswerAll(ref _readers, new LibcError(Errno.EBADF, $"the read end of {Name} was closed"));
