@@ -32,6 +32,9 @@ public sealed record FsSeek(long Description, long Offset, SeekOrigin Origin);
 /// <summary>One more descriptor refers to each description (fork).</summary>
 public sealed record FsRetain(IReadOnlyList<long> Descriptions);
 
+/// <summary>One more descriptor of the caller refers to the description (dup, dup2): answered LibcOk, EBADF if it is closed.</summary>
+public sealed record FsDuplicate(long Description);
+
 /// <summary>One descriptor fewer refers to the description (close, exit).</summary>
 public sealed record FsRelease(long Description);
 

@@ -7,4 +7,5 @@ public sealed record KillProcess(int Pid, Signal Signal) : ILibcRequest;
 public sealed record DeliverSignal(Signal Signal, int FromPid);
 
 /// <summary>The program installed (<paramref name="Caught"/>) or removed a handler.</summary>
-public sealed record SetDisposition(Signal Signal, bool Caught);
+/// <summary>The program set a signal's disposition: caught (a handler), ignored (SIG_IGN) or neither (the default action).</summary>
+public sealed record SetDisposition(Signal Signal, bool Caught, bool Ignored = false);

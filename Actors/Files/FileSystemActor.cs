@@ -37,6 +37,7 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsWrite>(Handle);
         Receive<FsSeek>(Handle);
         Receive<FsRetain>(Handle);
+        Receive<FsDuplicate>(Handle);
         Receive<FsRelease>(Handle);
         Receive<FsClose>(close =>
         {
@@ -196,6 +197,13 @@ internal sealed class FileSystemActor : TracedActor
                 description.Retain();
             }
         }
+    }
+
+    private void Handle(FsDuplicate request)
+    {
+        if (!TryFind(request.Description, out var description)) return;
+        description.Retain();
+        Sender.Tell(LibcOk.Zero);
     }
 
     private void Handle(FsProcessEnded ended)

@@ -36,6 +36,7 @@ internal sealed partial class Core
             case Services.Rom:
                 var name = Labels.Last(label);
                 if (name == "config") Sender.Tell(new RomDataspace("config", _initConfig));
+                else if (name == ProcessOptions.BinaryObject) Sender.Tell(new RomDataspace(name, $"ELF {_setup.Runtime.InitImage.Binary}"));
                 else if (_setup.Runtime.InitImage.LoadedObjects.Contains(name)) Sender.Tell(new RomDataspace(name, $"ELF {name}"));
                 else Sender.Tell(new SessionDenied(request.Service, label, $"no ROM module \"{name}\""));
                 break;

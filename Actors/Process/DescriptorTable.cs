@@ -69,6 +69,33 @@ internal sealed class DescriptorTable
         lock (_gate) SetLocked(fd, descriptor);
     }
 
+    /// <summary>
+    /// dup2: descriptor <paramref name="fd"/> names <paramref name="descriptor"/> now, in one step; what it named before
+    /// (null if it was not open) is returned for the caller to close. False when the process has ended.
+    /// </summary>
+    public bool Replace(int fd, Descriptor descriptor, out Descriptor? replaced)
+    {
+        lock (_gate)
+        {
+            replaced = null;
+            if (_closed) return false;
+            if (fd < _slots.Length) replaced = _slots[fd];
+            SetLocked(fd, descriptor);
+            return true;
+        }
+    }
+
+    /// <summary>Set or clear close-on-exec of an open descriptor; false when it is not open.</summary>
+    public bool SetCloseOnExec(int fd, bool closeOnExec)
+    {
+        lock (_gate)
+        {
+            if (fd < 0 || fd >= _slots.Length || _slots[fd] is not { } descriptor) return false;
+            _slots[fd] = descriptor with { CloseOnExec = closeOnExec };
+            return true;
+        }
+    }
+
     public bool Remove(int fd, out Descriptor descriptor)
     {
         lock (_gate)

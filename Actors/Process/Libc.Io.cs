@@ -125,6 +125,51 @@ public sealed partial class Libc
         Ok(await Call(new FsClose(descriptor.Description), _fileSystem));
     }
 
+    /// <summary>dup: the lowest descriptor not open now names the same open file description, close-on-exec clear.</summary>
+    public async Task<int> DupAsync(int fd)
+    {
+        CheckedFd(fd);
+        Enter();
+        var descriptor = Descriptor(fd);
+        await Retained(descriptor);
+        return _fds.Allocate(descriptor.Description, closeOnExec: false, descriptor.Server, descriptor.Direct)
+            ?? throw TooMany(descriptor.Description);
+    }
+
+    /// <summary>
+    /// dup2: <paramref name="target"/> names the open file description of <paramref name="fd"/>, close-on-exec clear; what
+    /// <paramref name="target"/> named before is closed first (Linux: silently). dup2(fd, fd) returns fd if it is open.
+    /// </summary>
+    public async Task<int> Dup2Async(int fd, int target)
+    {
+        CheckedFd(fd);
+        if (target < 0 || target >= DescriptorTable.Limit) throw new PosixException(Errno.EBADF, $"descriptor {target} is out of range");
+        Enter();
+        var descriptor = Descriptor(fd);
+        if (fd == target) return target;
+        await Retained(descriptor);
+        if (!_fds.Replace(target, descriptor with { CloseOnExec = false }, out var replaced))
+        {
+            _fileSystem.Tell(new FsRelease(descriptor.Description));
+            throw new ProcessTerminatedException(Pid);
+        }
+
+        if (replaced is not null) await Call(new FsClose(replaced.Description), _fileSystem);
+        return target;
+    }
+
+    /// <summary>fcntl(F_SETFD): set or clear close-on-exec of <paramref name="fd"/>.</summary>
+    public Task SetCloseOnExecAsync(int fd, bool closeOnExec)
+    {
+        CheckedFd(fd);
+        Enter();
+        if (!_fds.SetCloseOnExec(fd, closeOnExec)) throw BadDescriptor(fd);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One more descriptor refers to the description, counted by the file system before it is used.</summary>
+    private async Task Retained(Descriptor descriptor) => Ok(await Call(new FsDuplicate(descriptor.Description), _fileSystem));
+
     /// <summary>Sleep on this process's Timer session (a service of the namespace's core); a caught signal ends it with EINTR.</summary>
     public async Task SleepAsync(TimeSpan duration)
     {

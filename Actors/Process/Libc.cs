@@ -62,6 +62,9 @@ public sealed partial class Libc
 
     public int Pid { get; }
 
+    /// <summary>SIG_IGN: as the handler of <see cref="SetSignalHandler(Signal, Action{Signal}?)"/>, the signal is discarded.</summary>
+    public static Action<Signal> Ignore { get; } = static _ => { };
+
     public AddressSpace Memory { get; }
 
     public IReadOnlyList<string> Args { get; }
@@ -142,14 +145,15 @@ public sealed partial class Libc
         Enter();
         if (signal == 0 || !Signals.IsValid(signal) || !Signals.CanBeCaught(signal))
             throw new PosixException(Errno.EINVAL, $"{signal} cannot be caught");
+        var ignored = ReferenceEquals(handler, Ignore);
         lock (_handlersGate)
         {
             if (handler is null) _handlers?.Remove(signal);
             else (_handlers ??= [])[signal] = handler;
-            if (handler is null || restart) _interrupting?.Remove(signal);
+            if (handler is null || ignored || restart) _interrupting?.Remove(signal);
             else (_interrupting ??= []).Add(signal);
         }
-        _process.Tell(new SetDisposition(signal, handler is not null));
+        _process.Tell(new SetDisposition(signal, Caught: handler is not null && !ignored, Ignored: ignored));
     }
 
     /// <summary>End the process at once with <paramref name="code"/> (like <c>_exit</c>).</summary>

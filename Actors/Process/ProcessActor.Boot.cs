@@ -27,7 +27,7 @@ internal sealed partial class ProcessActor
             case CloneRefused refused: BootFailed($"clone session refused {refused.Size} bytes at 0x{refused.At:x}: {refused.Reason}"); return true;
             // A signal that would end the process ends it now; any other waits for the program.
             case DeliverSignal deliver when Signals.DefaultAction(deliver.Signal) is SignalAction.Terminate or SignalAction.TerminateWithCore
-                                            && (deliver.Signal == Signal.SIGKILL || !_caught.Contains(deliver.Signal)):
+                                            && (deliver.Signal == Signal.SIGKILL || !(_caught.Contains(deliver.Signal) || _ignored.Contains(deliver.Signal))):
                 Handle(deliver);
                 return true;
             case DeliverSignal or LogLine: Stash.Stash(); return true;

@@ -25,6 +25,8 @@ internal sealed partial class ProcessActor
     {
         if (disposition.Caught) _caught.Add(disposition.Signal);
         else _caught.Remove(disposition.Signal);
+        if (disposition.Ignored) _ignored.Add(disposition.Signal);
+        else _ignored.Remove(disposition.Signal);
     }
 
     private void Raise(Signal signal)
@@ -45,6 +47,8 @@ internal sealed partial class ProcessActor
                 break;
         }
 
+        // SIG_IGN: discarded (SIGCONT still continued the process above).
+        if (_ignored.Contains(signal)) return;
         if (_caught.Contains(signal))
         {
             _pendingSignals.Enqueue(signal);

@@ -18,6 +18,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     private readonly CancellationTokenSource _killed = new();
     private readonly PendingSignals _pendingSignals = new();
     private readonly HashSet<Signal> _caught;
+    private readonly HashSet<Signal> _ignored;
     private readonly ProcessSynchronizationContext _context = new();
     private readonly ILogger _log;
     private IActorRef _policy;
@@ -34,7 +35,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _account = setup.Account;
         _ppid = setup.Ppid;
         _pgid = setup.Pgid;
-        _caught = [.. setup.Handlers.Keys];
+        _caught = [.. setup.Handlers.Where(h => !ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)];
+        _ignored = [.. setup.Handlers.Where(h => ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)];
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
         var self = Self;
         _context.Crashed = e => self.Tell(new ProgramEnded(0, e.ToString()));

@@ -19,14 +19,18 @@ public sealed record ProcessOptions
     public ProcessOptions WithEnvironment(string key, string value) =>
         this with { Environment = new Dictionary<string, string>(Environment) { [key] = value } };
 
-    internal IReadOnlyList<string> LoadedObjects => [Binary, .. Libraries];
+    /// <summary>The name of the main program's rw segment and ROM, whatever <see cref="Binary"/> says (Genode's name).</summary>
+    public const string BinaryObject = "binary";
+
+    /// <summary>The loaded objects as the address space and the ROM service name them: the program's own is "binary".</summary>
+    internal IReadOnlyList<string> LoadedObjects => [BinaryObject, .. Libraries];
 
     /// <summary>Every problem of this image, each as a sentence naming the option.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (LoadedObjects.Any(string.IsNullOrWhiteSpace)) problems.Add("Binary and Libraries must name every object (an empty name was given).");
-        else if (LoadedObjects.Distinct(StringComparer.Ordinal).Count() != LoadedObjects.Count) problems.Add("Binary and Libraries must name each object once.");
+        if (string.IsNullOrWhiteSpace(Binary) || Libraries.Any(string.IsNullOrWhiteSpace)) problems.Add("Binary and Libraries must name every object (an empty name was given).");
+        else if (LoadedObjects.Distinct(StringComparer.Ordinal).Count() != LoadedObjects.Count) problems.Add($"Libraries must name each object once, and none \"{BinaryObject}\" (the program's own).");
         else
         {
             try
