@@ -122,6 +122,15 @@ public sealed partial class Libc
         }
     }
 
+    /// <summary>
+    /// execve: the program at <paramref name="path"/> replaces the caller's (a path without '/' is looked up in PATH,
+    /// default "/bin"). Pid, ppid, group, cwd and every descriptor without close-on-exec stay; caught signals return to
+    /// their default action, ignored ones stay ignored; memory is a fresh image of the new binary. On success the call
+    /// does not return: the old program is unwound and the new one starts. ENOENT, ENOEXEC/EACCES, E2BIG.
+    /// </summary>
+    public Task ExecAsync(string path, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        throw new PosixException(Errno.ENOSYS, "exec is not there yet");
+
     public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
 
     public async Task SetPgidAsync(int pid, int pgid) => Ok(await Call(new SetPgid(NotNegative(pid), NotNegative(pgid))));
