@@ -83,6 +83,12 @@ public sealed record FsStat(string Path);
 
 public sealed record FsReadDir(string Path);
 
+/// <summary>exec's lookup: answered <see cref="ProgramFile"/>, or ENOENT, EACCES (not a regular file), ENOEXEC (a file that is no program).</summary>
+public sealed record FsProgram(string Path);
+
+/// <summary>The file at a path is the program registered under <paramref name="Name"/>.</summary>
+public sealed record ProgramFile(string Name);
+
 /// <summary>chdir's check: answered LibcOk when the path names a directory.</summary>
 public sealed record FsCheckDirectory(string Path);
 

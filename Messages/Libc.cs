@@ -7,8 +7,20 @@ public sealed record GetPpid : ILibcRequest
     public static readonly GetPpid Instance = new();
 }
 
-/// <summary>The program ended: returned, called Exit, or threw (then <paramref name="Crashed"/> is set).</summary>
-public sealed record ProgramEnded(int ExitCode, string? Crashed) : ILibcRequest;
+/// <summary>
+/// The program ended: returned, called Exit, or threw (then <paramref name="Crashed"/> is set). <paramref name="Program"/>
+/// counts the programs the process has run (exec starts the next): the end of one that exec replaced is ignored.
+/// </summary>
+public sealed record ProgramEnded(int ExitCode, string? Crashed, int Program = 1) : ILibcRequest;
+
+/// <summary>
+/// execve, checked by the caller's libc: <paramref name="Program"/> is the registered program /bin names, to run with
+/// <paramref name="Args"/>, <paramref name="Environment"/> and the caller's <paramref name="Cwd"/>.
+/// </summary>
+public sealed record ExecRequest(string Program, IReadOnlyList<string> Args, IReadOnlyList<KeyValuePair<string, string>> Environment, string Cwd) : ILibcRequest
+{
+    public override string ToString() => $"ExecRequest {{ Program = {Program}, Args = {Args.Count}, Environment = {Environment.Count}, Cwd = {Cwd} }}";
+}
 
 /// <summary>
 /// Sent by a program's libc to whatever serves a call it is blocked in (a pipe, its process for wait4, the timer for a

@@ -26,11 +26,12 @@ internal sealed class FileSystemActor : TracedActor
     /// <param name="initCwd">Init's working directory, made (with its parents) when it does not exist yet.</param>
     /// <param name="account">The namespace's quota, charged for file bytes and pipe buffers; null: only the files' own capacity bounds them.</param>
     /// <param name="servers">Where the namespace's processes find its pipes and open files to call them directly.</param>
-    public FileSystemActor(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null)
+    /// <param name="programs">The registered programs, each a file /bin/NAME.</param>
+    public FileSystemActor(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null)
     {
         _account = account;
         _servers = servers ?? new LocalServers();
-        _tree = new FileTree(account);
+        _tree = new FileTree(account, programs);
         _tree.MakeDirectories(initCwd);
         Receive<FsOpen>(Handle);
         Receive<FsRead>(Handle);
@@ -54,12 +55,13 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsStat>(r => Sender.Tell(_tree.Existing(r.Path, out var node) ?? (object)node.Status()));
         Receive<FsReadDir>(Handle);
         Receive<FsCheckDirectory>(Handle);
+        Receive<FsProgram>(Handle);
     }
 
     protected override int TracePid => 0;
 
-    public static Props Props(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null) =>
-        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers));
+    public static Props Props(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null) =>
+        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers, programs));
 
     /// <summary>
     /// A fault while serving one request answers that request with EIO and keeps the tree and every open description:
@@ -121,6 +123,11 @@ internal sealed class FileSystemActor : TracedActor
             Fail(Errno.EISDIR, $"{Paths.Shorten(path)} is a directory");
             return;
         }
+        else if (inode.Program is not null && (flags.CanWrite() || flags.HasFlag(OpenFlags.Truncate)))
+        {
+            Fail(Errno.EACCES, $"{Paths.Shorten(path)} is a program and cannot be written");
+            return;
+        }
         else if (flags.HasFlag(OpenFlags.Truncate) && flags.CanWrite() && inode.Kind == FileKind.RegularFile)
         {
             inode.Truncate();
@@ -146,6 +153,15 @@ internal sealed class FileSystemActor : TracedActor
         if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
         else if (!node.IsDirectory) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
         else Sender.Tell(LibcOk.Zero);
+    }
+
+    /// <summary>execve's checks of the file: a program is run, any other regular file is ENOEXEC, anything else EACCES.</summary>
+    private void Handle(FsProgram request)
+    {
+        if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
+        else if (node.Program is { } name) Sender.Tell(new ProgramFile(name));
+        else if (node.Kind == FileKind.RegularFile) Fail(Errno.ENOEXEC, $"{Paths.Shorten(request.Path)} is not a program");
+        else Fail(Errno.EACCES, $"{Paths.Shorten(request.Path)} is not a regular file");
     }
 
     private void Answer(LibcError? error) => Sender.Tell(error ?? (object)LibcOk.Zero);

@@ -18,7 +18,8 @@ internal sealed class FileTree
     private int _inodes;
 
     /// <param name="account">The namespace's quota, charged for what regular files hold (null: only <see cref="Capacity"/> bounds it).</param>
-    public FileTree(QuotaAccount? account = null)
+    /// <param name="programs">The registered programs, each a file /bin/NAME.</param>
+    public FileTree(QuotaAccount? account = null, IEnumerable<string>? programs = null)
     {
         Space = new FileSpace(Capacity, account);
         Root = Inode.NewDirectory(null);
@@ -26,6 +27,9 @@ internal sealed class FileTree
         var dev = Root.Entries!["dev"];
         Link(dev, "null", Inode.NewDevice(Device.Null));
         Link(dev, "zero", Inode.NewDevice(Device.Zero));
+        var bin = Root.Entries["bin"];
+        foreach (var name in programs ?? [])
+            if (Paths.IsFileName(name)) Link(bin, name, Inode.NewProgram(name));
     }
 
     public Inode Root { get; }

@@ -73,6 +73,21 @@ internal sealed class Inode
 
     public static Inode NewFile(FileSpace space) => new(FileKind.RegularFile, Device.None, space);
 
+    /// <summary>
+    /// /bin/NAME: a registered program as a file. Reading it gives a short description, not a program body; it cannot be
+    /// written (EACCES), and exec runs the program it names.
+    /// </summary>
+    public static Inode NewProgram(string name)
+    {
+        var file = new Inode(FileKind.RegularFile, Device.None, null) { Program = name };
+        file._data = System.Text.Encoding.UTF8.GetBytes($"#!{name}: a program of this runtime, run by exec\n");
+        file._length = file._data.Length;
+        return file;
+    }
+
+    /// <summary>The registered program this file is (in /bin), or null.</summary>
+    public string? Program { get; private init; }
+
     public static Inode NewDirectory(Inode? parent)
     {
         var directory = new Inode(FileKind.Directory, Device.None, null);

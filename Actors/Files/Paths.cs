@@ -9,6 +9,10 @@ internal static class Paths
     /// <summary>Linux NAME_MAX: bytes of one component.</summary>
     public const int NameMax = 255;
 
+    /// <summary>A name a directory can hold: not empty, ".", "..", nor with '/' or NUL, at most <see cref="NameMax"/> bytes.</summary>
+    public static bool IsFileName(string name) =>
+        name is not ("" or "." or "..") && !name.Contains('/') && !name.Contains('\0') && Encoding.UTF8.GetByteCount(name) <= NameMax;
+
     /// <summary>Linux PATH_MAX: bytes of a path, its terminating NUL included.</summary>
     public const int PathMax = 4096;
 

@@ -49,7 +49,7 @@ internal sealed partial class Core : TracedActor
     {
         var root = new QuotaAccount(Quota.Zero);
         var servers = new LocalServers();
-        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers), "fs");
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names), "fs");
         _table.AddInit();
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
             new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers };

@@ -23,6 +23,7 @@ public sealed partial class Libc
     private ConcurrentDictionary<string, Task<SessionGranted>>? _sessions;
     private readonly SynchronizationContext _context;
     private readonly DescriptorTable _fds;
+    private readonly int _program;
     private readonly IActorRef _fileSystem;
     private readonly LocalServers _servers;
     private readonly ILogger _trace;
@@ -51,6 +52,7 @@ public sealed partial class Libc
         _context = setup.Context;
         _callPath = setup.Process.Path / "libc";
         _provider = ((IInternalActorRef)setup.Process).Provider;
+        _program = setup.Program;
         _fds = setup.Descriptors;
         _fileSystem = setup.FileSystem;
         _servers = setup.Servers;
@@ -128,8 +130,70 @@ public sealed partial class Libc
     /// their default action, ignored ones stay ignored; memory is a fresh image of the new binary. On success the call
     /// does not return: the old program is unwound and the new one starts. ENOENT, ENOEXEC/EACCES, E2BIG.
     /// </summary>
-    public Task ExecAsync(string path, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
-        throw new PosixException(Errno.ENOSYS, "exec is not there yet");
+    public async Task ExecAsync(string path, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(args);
+        Enter();
+        IReadOnlyList<KeyValuePair<string, string>> env = environment is null ? [.. Environment] : [.. environment];
+        CheckedExecArguments(args, env);
+        var program = await ProgramAt(path);
+        await DirectoryChecked();
+        // On success the process replaces this program: this call is abandoned, and the program unwinds from here.
+        Ok(await Call(new ExecRequest(program, [.. args], env, _cwd)));
+        throw new InvalidOperationException("exec returned");
+    }
+
+    /// <summary>Linux's ARG_MAX: argv and the environment together, as bytes with their NULs.</summary>
+    public const int ArgMax = 2 * 1024 * 1024;
+
+    private static void CheckedExecArguments(IReadOnlyList<string> args, IReadOnlyList<KeyValuePair<string, string>> env)
+    {
+        long size = 0;
+        foreach (var arg in args)
+        {
+            if (arg is null || arg.Contains('\0')) throw new PosixException(Errno.EINVAL, "an argument is null or holds NUL");
+            size += System.Text.Encoding.UTF8.GetByteCount(arg) + 1;
+        }
+
+        foreach (var (key, value) in env)
+        {
+            if (string.IsNullOrEmpty(key) || key.Contains('=') || key.Contains('\0') || value is null || value.Contains('\0'))
+                throw new PosixException(Errno.EINVAL, "an environment variable has no name, '=' or NUL in its name, or NUL in its value");
+            size += System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(value) + 2;
+        }
+
+        if (size > ArgMax) throw new PosixException(Errno.E2BIG, $"the arguments and environment hold {size} bytes, more than {ArgMax}");
+    }
+
+    /// <summary>The program a path names: with a '/', that file; else the first PATH entry (default /bin) that has it (execvp).</summary>
+    private async Task<string> ProgramAt(string path)
+    {
+        if (path.Length == 0) throw new PosixException(Errno.ENOENT, "exec of an empty path");
+        if (path.Contains('/')) return Program(await Call(new FsProgram(await Resolved(path)), _fileSystem));
+        Paths.Checked(path);
+        var search = Environment.TryGetValue("PATH", out var value) && value.Length > 0 ? value : "/bin";
+        object? first = null;
+        foreach (var directory in search.Split(':'))
+        {
+            var candidate = (directory.Length == 0 ? "." : directory.TrimEnd('/')) + "/" + path;
+            if (Paths.Problem(candidate, out _) != Errno.None) continue;
+            var reply = await Call(new FsProgram(Paths.Absolute(_cwd, candidate)), _fileSystem);
+            if (reply is ProgramFile) return Program(reply);
+            // execvp: a file found but not runnable is remembered (EACCES/ENOEXEC); a missing one means: look further.
+            if (reply is LibcError { Errno: not Errno.ENOENT and not Errno.ENOTDIR }) first ??= reply;
+        }
+
+        return Program(first ?? new LibcError(Errno.ENOENT, $"{path} is not in PATH ({search})"));
+    }
+
+    private string Program(object reply)
+    {
+        if (reply is ProgramFile file)
+            return _programs.TryGet(file.Name, out _) ? file.Name : throw new PosixException(Errno.ENOENT, $"the program {file.Name} is not registered here");
+        Ok(reply);
+        throw new InvalidOperationException($"unexpected reply {reply}");
+    }
 
     public async Task KillAsync(int pid, Signal signal) => Ok(await Call(new KillProcess(pid, CheckedSignal(signal))));
 
@@ -170,7 +234,7 @@ public sealed partial class Libc
     public void Exit(int code)
     {
         _exited = true;
-        _process.Tell(new ProgramEnded(code, null));
+        _process.Tell(new ProgramEnded(code, null, _program));
         throw new ProcessExitException(code);
     }
 

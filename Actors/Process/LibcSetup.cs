@@ -21,7 +21,11 @@ internal sealed record LibcSetup(
     IReadOnlyList<string> Args,
     IEnumerable<KeyValuePair<string, string>> Environment,
     string Cwd,
-    SynchronizationContext Context);
+    SynchronizationContext Context)
+{
+    /// <summary>Which program of the process this libc serves (exec starts the next one).</summary>
+    public int Program { get; init; } = 1;
+}
 
 /// <summary>A process's LOG session: where its program's log lines go.</summary>
 internal sealed record LogSession(long SessionId, IActorRef Service)

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "process {Pid} has no LOG session: {Reason}")]
     public static partial void LogDenied(ILogger logger, int pid, string reason);
 
+    [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "process {Pid} runs {Program} (exec)")]
+    public static partial void Exec(ILogger logger, int pid, string program);
+
     [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "process {Pid} ended: {Status}")]
     public static partial void Ended(ILogger logger, int pid, WaitStatus status);
 }

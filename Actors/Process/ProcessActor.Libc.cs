@@ -21,6 +21,7 @@ internal sealed partial class ProcessActor
             case GetPgrp: Sender.Tell(new LibcOk(_pgid)); return true;
             case OpenSession open: _policy.Tell(new SessionRequest(open.Service, "", Quota.Zero), Sender); return true;
             case ProgramEnded ended: Handle(ended); return true;
+            case ExecRequest exec: Handle(exec); return true;
             default: return false;
         }
     }

@@ -10,30 +10,45 @@ internal sealed partial class ProcessActor
 {
     private Dictionary<string, string> _roms = [];
 
-    private void StartProgram(ChildConfig config)
+    // Which program of the process runs: 1 from boot, one more at each exec.
+    private int _program;
+
+    // The CPU time of the programs exec replaced.
+    private TimeSpan _replacedUser;
+    private TimeSpan _replacedSystem;
+
+    private void StartProgram(ChildConfig config) =>
+        StartProgram(_setup.Entry, config.Args, config.Environment, config.Cwd, _setup.Handlers, _setup.Interrupting);
+
+    /// <summary>Run <paramref name="entry"/> on a context of its own with a new libc; its end comes back as ProgramEnded.</summary>
+    private void StartProgram(
+        ProgramEntry entry, IReadOnlyList<string> args, IEnumerable<KeyValuePair<string, string>> environment, string cwd,
+        IReadOnlyDictionary<Signal, Action<Signal>> handlers, IReadOnlyCollection<Signal> interrupting)
     {
+        var program = ++_program;
+        var self = Self;
+        _context.Crashed = e => self.Tell(new ProgramEnded(0, e.ToString(), program));
         ProcessMain main;
         try
         {
-            main = _setup.Runtime.Programs.Resolve(_setup.Entry);
+            main = _setup.Runtime.Programs.Resolve(entry);
         }
         catch (PosixException e)
         {
-            Self.Tell(new ProgramEnded(0, e.Message));
+            Self.Tell(new ProgramEnded(0, e.Message, program));
             return;
         }
 
         var libc = new Libc(new LibcSetup(
-            Pid, Self, _killed, _pendingSignals, _setup.Handlers, _setup.Interrupting, _fds, _setup.FileSystem, _setup.Servers,
+            Pid, Self, _killed, _pendingSignals, handlers, interrupting, _fds, _setup.FileSystem, _setup.Servers,
             ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.TraceCategory), _setup.Runtime.Programs, _memory!,
-            config.Args, config.Environment, config.Cwd, _context));
+            args, environment, cwd, _context) { Program = program });
         var context = _context;
-        var self = Self;
         _context.Post(async _ =>
         {
             var result = await Run(main, libc);
             context.Checkpoint();
-            self.Tell(result);
+            self.Tell(result with { Program = program });
         }, null);
     }
 
@@ -59,6 +74,8 @@ internal sealed partial class ProcessActor
 
     private void Handle(ProgramEnded ended)
     {
+        // The end of a program that exec replaced: the process goes on with the new one.
+        if (ended.Program != _program) return;
         if (ended.Crashed is null)
         {
             Terminate(WaitStatus.FromExit(ended.ExitCode));
@@ -70,5 +87,9 @@ internal sealed partial class ProcessActor
         Terminate(WaitStatus.FromSignal(Signal.SIGABRT, coreDumped: true));
     }
 
-    private ResourceUsage Usage() => new(_context.UserTime, _context.SystemTime, _memory?.PeakBytes ?? 0);
+    private ResourceUsage Usage() =>
+        new(_replacedUser + _context.UserTime, _replacedSystem + _context.SystemTime, Math.Max(_peakBefore, _memory?.PeakBytes ?? 0));
+
+    // The peak image of the programs exec replaced.
+    private long _peakBefore;
 }

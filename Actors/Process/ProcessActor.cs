@@ -15,11 +15,12 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     private readonly ProcessSetup _setup;
     private readonly ForkRuntimeOptions _options;
     private readonly QuotaAccount _account;
-    private readonly CancellationTokenSource _killed = new();
+    // The running program's: cancelled when the process is killed, or when exec replaces the program (then a new one).
+    private CancellationTokenSource _killed = new();
     private readonly PendingSignals _pendingSignals = new();
     private readonly HashSet<Signal> _caught;
     private readonly HashSet<Signal> _ignored;
-    private readonly ProcessSynchronizationContext _context = new();
+    private ProcessSynchronizationContext _context = new();
     private readonly ILogger _log;
     private IActorRef _policy;
     private int _ppid;
@@ -38,8 +39,6 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _caught = [.. setup.Handlers.Where(h => !ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)];
         _ignored = [.. setup.Handlers.Where(h => ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)];
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
-        var self = Self;
-        _context.Crashed = e => self.Tell(new ProgramEnded(0, e.ToString()));
         Booting(new BootState());
     }
 
