@@ -19,6 +19,7 @@ internal sealed class FileSystemActor : TracedActor
     private readonly FileTree _tree;
     private readonly QuotaAccount? _account;
     private readonly LocalServers _servers;
+    private readonly ProcessTable? _processes;
     private readonly Dictionary<long, OpenFileDescription> _descriptions = new();
     private long _lastDescription;
     private int _lastPipe;
@@ -27,8 +28,11 @@ internal sealed class FileSystemActor : TracedActor
     /// <param name="account">The namespace's quota, charged for file bytes and pipe buffers; null: only the files' own capacity bounds them.</param>
     /// <param name="servers">Where the namespace's processes find its pipes and open files to call them directly.</param>
     /// <param name="programs">The registered programs, each a file /bin/NAME.</param>
-    public FileSystemActor(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null)
+    /// <param name="processes">The namespace's process table, which /proc shows.</param>
+    public FileSystemActor(
+        string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null)
     {
+        _processes = processes;
         _account = account;
         _servers = servers ?? new LocalServers();
         _tree = new FileTree(account, programs);
@@ -52,7 +56,7 @@ internal sealed class FileSystemActor : TracedActor
         Receive<FsRmDir>(r => Answer(_tree.RemoveDirectory(r.Path)));
         Receive<FsUnlink>(r => Answer(_tree.UnlinkFile(r.Path)));
         Receive<FsRename>(r => Answer(_tree.Rename(r.From, r.To)));
-        Receive<FsStat>(r => Sender.Tell(_tree.Existing(r.Path, out var node) ?? (object)node.Status()));
+        Receive<FsStat>(r => Sender.Tell(ProcStat(r.Path) ?? _tree.Existing(r.Path, out var node) ?? (object)node.Status()));
         Receive<FsReadDir>(Handle);
         Receive<FsCheckDirectory>(Handle);
         Receive<FsProgram>(Handle);
@@ -60,8 +64,9 @@ internal sealed class FileSystemActor : TracedActor
 
     protected override int TracePid => 0;
 
-    public static Props Props(string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null) =>
-        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers, programs));
+    public static Props Props(
+        string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null) =>
+        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers, programs, processes));
 
     /// <summary>
     /// A fault while serving one request answers that request with EIO and keeps the tree and every open description:
@@ -88,6 +93,8 @@ internal sealed class FileSystemActor : TracedActor
             Fail(Errno.EINVAL, $"open {Paths.Shorten(path)}: invalid access mode in {flags}");
             return;
         }
+
+        if (OpenProc(path, flags)) return;
 
         if (_tree.Find(path, out var at) is { } error)
         {
@@ -143,6 +150,20 @@ internal sealed class FileSystemActor : TracedActor
 
     private void Handle(FsReadDir request)
     {
+        if (_processes is not null && request.Path.TrimEnd('/') == "/proc")
+        {
+            Sender.Tell(new DirectoryListing(ProcFiles.Listing(_processes)));
+            return;
+        }
+
+        if (_processes is not null && ProcFiles.Parse(request.Path) is var (pid, file))
+        {
+            if (_processes[pid] is null) Fail(Errno.ENOENT, $"no process {pid}");
+            else if (file is not null) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
+            else Sender.Tell(new DirectoryListing(["status"]));
+            return;
+        }
+
         if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
         else if (!node.IsDirectory) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
         else Sender.Tell(new DirectoryListing([.. node.Entries!.Keys]));
@@ -153,6 +174,40 @@ internal sealed class FileSystemActor : TracedActor
         if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
         else if (!node.IsDirectory) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
         else Sender.Tell(LibcOk.Zero);
+    }
+
+    /// <summary>stat of /proc/PID (a directory) or /proc/PID/status (a file of size 0, as Linux says); null for other paths.</summary>
+    private object? ProcStat(string path)
+    {
+        if (_processes is null || ProcFiles.Parse(path) is not var (pid, file)) return null;
+        if (_processes[pid] is null) return new LibcError(Errno.ENOENT, $"no process {pid}");
+        return file is null ? new FileStatus(FileKind.Directory, 1, 2) : new FileStatus(FileKind.RegularFile, 0, 1);
+    }
+
+    /// <summary>Open /proc/PID/status: a read-only description of the status as it is now. False for other paths.</summary>
+    private bool OpenProc(string path, OpenFlags flags)
+    {
+        if (_processes is null || ProcFiles.Parse(path) is not var (pid, file)) return false;
+        if (ProcFiles.Status(_processes, pid) is not { } status)
+        {
+            Fail(Errno.ENOENT, $"no process {pid}");
+        }
+        else if (flags.CanWrite() || (flags & (OpenFlags.Create | OpenFlags.Truncate)) != 0)
+        {
+            Fail(file is null ? Errno.EISDIR : Errno.EACCES, $"{Paths.Shorten(path)} cannot be written");
+        }
+        else
+        {
+            var inode = file is null ? Inode.NewDirectory(_tree.Root) : Inode.NewGenerated(status);
+            var id = NextDescription();
+            var description = new FileDescription(id, path, flags, inode);
+            description.Actor = Context.ActorOf(FileActor.Props(description), $"file-{id}");
+            _servers.Add(description.Actor, description);
+            Add(description);
+            Sender.Tell(new DescriptionOpened(id, description.Actor));
+        }
+
+        return true;
     }
 
     /// <summary>execve's checks of the file: a program is run, any other regular file is ENOEXEC, anything else EACCES.</summary>

@@ -85,6 +85,15 @@ internal sealed class Inode
         return file;
     }
 
+    /// <summary>A file of fixed text made when it is opened (a /proc file), belonging to no directory.</summary>
+    public static Inode NewGenerated(string text)
+    {
+        var file = new Inode(FileKind.RegularFile, Device.None, null) { Links = 1 };
+        file._data = System.Text.Encoding.UTF8.GetBytes(text);
+        file._length = file._data.Length;
+        return file;
+    }
+
     /// <summary>The registered program this file is (in /bin), or null.</summary>
     public string? Program { get; private init; }
 

@@ -49,10 +49,10 @@ internal sealed partial class Core : TracedActor
     {
         var root = new QuotaAccount(Quota.Zero);
         var servers = new LocalServers();
-        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names), "fs");
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names, _table), "fs");
         _table.AddInit();
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
-            new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers };
+            new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers, Command = _setup.Runtime.InitImage.Binary };
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
         Context.Watch(_init);
         _init.Tell(new QuotaTransfer(new Quota(_options.InitRamQuota, (int)_options.InitCapQuota)));

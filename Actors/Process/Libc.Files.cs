@@ -81,7 +81,11 @@ public sealed partial class Libc
         Enter();
         Paths.Checked(path);
         await DirectoryChecked();
-        return Paths.Absolute(_cwd, path);
+        var absolute = Paths.Absolute(_cwd, path);
+        // /proc/self is the caller's own directory of /proc.
+        return absolute == "/proc/self" || absolute.StartsWith("/proc/self/", StringComparison.Ordinal)
+            ? $"/proc/{Pid}{absolute["/proc/self".Length..]}"
+            : absolute;
     }
 
     private static void CheckedFlags(OpenFlags flags)

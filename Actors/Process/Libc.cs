@@ -341,6 +341,20 @@ public sealed partial class Libc
         return reply;
     }
 
+    /// <summary>True while a call that may block (read, write, wait4, sleep) is in flight: /proc's S state.</summary>
+    internal bool IsBlocked
+    {
+        get
+        {
+            lock (_callsGate)
+            {
+                foreach (var call in _calls)
+                    if (call.Interruptible) return true;
+                return false;
+            }
+        }
+    }
+
     /// <summary>A caught signal arrived (on the process actor's thread): every call that may be blocked is interrupted.</summary>
     private void InterruptBlockedCalls()
     {

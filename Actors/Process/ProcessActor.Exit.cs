@@ -12,6 +12,8 @@ internal sealed partial class ProcessActor
 
     private void Terminate(WaitStatus status)
     {
+        // /proc says Z before anyone can learn of the end (its descriptors close, its parent hears of it).
+        _view.Ended = true;
         _killed.Cancel();
         CloseAllDescriptors();
         var usage = Usage();

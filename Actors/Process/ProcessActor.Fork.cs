@@ -43,7 +43,7 @@ internal sealed partial class ProcessActor
         var child = _setup with
         {
             Pid = pid, Ppid = Pid, Pgid = _pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
-            Entry = fork.Child, Handlers = image.Handlers, Interrupting = image.Interrupting, Reserve = _options.ProcessReserve,
+            Entry = fork.Child, Command = _view.Command, Handlers = image.Handlers, Interrupting = image.Interrupting, Reserve = _options.ProcessReserve,
             Account = new QuotaAccount(Quota.Zero, _account, _options.ProcessReserve),
         };
         var forked = Context.ActorOf(

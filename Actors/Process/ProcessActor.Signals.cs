@@ -72,6 +72,8 @@ internal sealed partial class ProcessActor
     private void Stop(Signal signal)
     {
         if (Behaviour != nameof(Running)) return;
+        // /proc says T before the parent can learn of the stop.
+        _view.Stopped = true;
         _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.FromStop(signal)));
         _pendingSignals.Stop();
         Stopped();
@@ -80,6 +82,7 @@ internal sealed partial class ProcessActor
     private void Continue()
     {
         if (Behaviour != nameof(Stopped)) return;
+        _view.Stopped = false;
         _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.ContinuedStatus));
         _pendingSignals.Continue();
         Running();

@@ -27,6 +27,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     private AddressSpace? _memory;
     private ChildConfig? _config;
     private LogSession? _logSession;
+    private readonly ProcessView _view;
 
     public ProcessActor(ProcessSetup setup)
     {
@@ -39,6 +40,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         _caught = [.. setup.Handlers.Where(h => !ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)];
         _ignored = [.. setup.Handlers.Where(h => ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)];
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
+        _view = new ProcessView(setup.Command);
         Booting(new BootState());
     }
 
@@ -54,6 +56,7 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 
     protected override void PreStart()
     {
+        if (_setup.Pids[Pid] is { } entry) entry.View = _view;
         _setup.Core.Tell(new ProcessStarted(Pid, Self));
         _policy.Tell(new SessionRequest(Services.Rom, "config", Quota.Zero));
     }

@@ -25,6 +25,9 @@ internal sealed record ProcessSetup(
 {
     public bool IsInit => Pid == 1;
 
+    /// <summary>The process's command, as /proc shows it: init's binary, inherited at fork, replaced at exec.</summary>
+    public string Command { get; init; } = ProcessOptions.BinaryObject;
+
     /// <summary>The namespace's pipes and open files, for its programs to call directly.</summary>
     public LocalServers Servers { get; init; } = new();
 

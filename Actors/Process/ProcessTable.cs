@@ -120,6 +120,9 @@ internal sealed class ProcessTable(int pidMax)
         /// <summary>False once ended (a zombie until reaped).</summary>
         public bool Alive { get; set; } = true;
 
+        /// <summary>What /proc shows of the process, once its actor has started.</summary>
+        public ProcessView? View { get; set; }
+
         /// <summary>Signals sent before the process started, delivered when it does.</summary>
         public List<DeliverSignal> Pending { get; } = [];
 

@@ -7,6 +7,8 @@ internal static class BuiltInPrograms
     [
         (TestFork.Name, TestFork.Main),
         ("hello", Hello),
+        ("ps", ProcTools.Ps),
+        ("pstree", ProcTools.PsTree),
     ];
 
     private static Task<int> Hello(Libc libc)

@@ -1,0 +1,53 @@
+namespace Fork.Actors;
+
+/// <summary>
+/// What /proc shows of a process, kept up to date by its actor and read by the namespace's file system when a status
+/// file is opened: its command (the program's name, inherited at fork, replaced at exec), whether it is stopped,
+/// whether its program is blocked in a call, and the bytes of the pages it owns. Single fields written by one actor and
+/// read as a snapshot, as Linux's /proc reads a task.
+/// </summary>
+internal sealed class ProcessView(string command)
+{
+    private volatile string _command = command;
+    private volatile bool _stopped;
+    private volatile bool _ended;
+    private volatile Libc? _libc;
+    private volatile AddressSpace? _memory;
+
+    public string Command
+    {
+        get => _command;
+        set => _command = value;
+    }
+
+    public bool Stopped
+    {
+        get => _stopped;
+        set => _stopped = value;
+    }
+
+    /// <summary>The process ended and is not reaped yet: a zombie.</summary>
+    public bool Ended
+    {
+        get => _ended;
+        set => _ended = value;
+    }
+
+    public Libc? Libc
+    {
+        get => _libc;
+        set => _libc = value;
+    }
+
+    public AddressSpace? Memory
+    {
+        get => _memory;
+        set => _memory = value;
+    }
+
+    /// <summary>Linux's state letter and word: Z (zombie), T (stopped), S (sleeping: blocked in a call), R (running).</summary>
+    public (char Letter, string Word) State =>
+        Ended ? ('Z', "zombie") : Stopped ? ('T', "stopped") : Libc?.IsBlocked == true ? ('S', "sleeping") : ('R', "running");
+
+    public long ResidentBytes => Ended ? 0 : Memory?.ChargedBytes ?? 0;
+}
