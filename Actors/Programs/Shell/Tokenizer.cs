@@ -35,8 +35,9 @@ internal sealed class Tokenizer
         if (c == '|') return Peek(1) == '|' ? Take(2, TokenKind.OrIf) : Take(1, TokenKind.Pipe);
         if (c == '&') return Peek(1) == '&' ? Take(2, TokenKind.AndIf) : Take(1, TokenKind.Ampersand);
         if (c == ';') return Take(1, TokenKind.Semicolon);
-        if (c is '<' or '>') return Redirect(null);
-        if (IoNumber() is { } fd) return Redirect(fd);
+        var start = _at;
+        if (c is '<' or '>') return Redirect(null, start);
+        if (IoNumber() is { } fd) return Redirect(fd, start);
         return Token.Of(ReadWord());
     }
 
@@ -65,9 +66,8 @@ internal sealed class Tokenizer
         return fd;
     }
 
-    private Token Redirect(int? fd)
+    private Token Redirect(int? fd, int start)
     {
-        var start = _at;
         var input = _text[_at++] == '<';
         var op = RedirectOperator.Input;
         if (Peek() == '&') (op, _at) = (RedirectOperator.Duplicate, _at + 1);
