@@ -1,4 +1,5 @@
 using System.Text;
+using Fork.Messages;
 
 namespace Fork.Actors.Programs.Utilities;
 
@@ -14,7 +15,15 @@ internal static class Echo
         var words = Stdio.Operands(args);
         var newline = words.Count == 0 || words[0] != "-n";
         var text = string.Join(' ', newline ? words : words.Skip(1)) + (newline ? "\n" : "");
-        if (text.Length > 0) await libc.WriteAsync(Stdio.Out, Encoding.UTF8.GetBytes(text));
-        return 0;
+        try
+        {
+            if (text.Length > 0) await libc.WriteAsync(Stdio.Out, Encoding.UTF8.GetBytes(text));
+            return 0;
+        }
+        catch (PosixException e)
+        {
+            await Stdio.Error(libc, $"{Name}: write error: {Stdio.Describe(e.Errno)}");
+            return 1;
+        }
     }
 }

@@ -4,8 +4,8 @@ using Fork.Messages;
 
 namespace Fork.Tests.Utilities;
 
-/// <summary>What a program run in a child left: its output and errors, its wait status, and any process left behind.</summary>
-public sealed record Outcome(string Stdout, string Stderr, WaitStatus Status, int Pid, bool ProcessesLeft)
+/// <summary>What a program run in a child left: its output and errors, its wait status, and how many processes it left to init.</summary>
+public sealed record Outcome(string Stdout, string Stderr, WaitStatus Status, int Pid, int Left)
 {
     public int ExitCode => Status.ExitCode;
 }
@@ -13,7 +13,7 @@ public sealed record Outcome(string Stdout, string Stderr, WaitStatus Status, in
 /// <summary>
 /// Runs a program the way a shell would, without exec: a forked child moves pipe ends onto 0, 1 and 2 and calls the
 /// program's entry itself; another child feeds standard input; the caller reads output and errors to EOF and reaps
-/// both. <see cref="AnyChildLeft"/> then tells whether a zombie or an orphan was left (orphans come to init).
+/// both. <see cref="ReapAll"/> then counts the zombies and orphans it left (orphans come to init).
 /// </summary>
 internal static class ProgramHarness
 {
@@ -43,12 +43,16 @@ internal static class ProgramHarness
         var status = (await libc.Wait4Async(pid)).Status;
         // The feeder may have died of SIGPIPE when the program did not read everything: that is the program's right.
         await libc.Wait4Async(feeder);
-        return new Outcome(stdout, stderr, status, pid, ProcessesLeft: false);
+        return new Outcome(stdout, stderr, status, pid, Left: 0);
     }
 
-    /// <summary>Whether the caller has a child, live or zombie (it reaps a zombie it finds).</summary>
-    public static async Task<bool> AnyChildLeft(this Libc libc) =>
-        (await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD;
+    /// <summary>Reaps every child the caller still has, live or zombie, and says how many there were.</summary>
+    public static async Task<int> ReapAll(this Libc libc)
+    {
+        var count = 0;
+        while ((await libc.Wait4Async(-1)).Pid > 0) count++;
+        return count;
+    }
 
     /// <summary>Reads until end of file, in chunks, and decodes what came as UTF-8.</summary>
     public static async Task<string> ReadAll(this Libc libc, int fd)

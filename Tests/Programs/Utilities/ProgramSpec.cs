@@ -12,19 +12,20 @@ namespace Fork.Tests.Utilities;
 /// </summary>
 public abstract class ProgramSpec(ITestOutputHelper output) : RuntimeSpec(output)
 {
-    protected async Task<Outcome> RunProgram(ProcessMain program, string stdin = "", Func<Libc, Task>? setup = null, ProcessOptions? options = null)
+    /// <summary>Runs <paramref name="program"/>; fails unless it leaves exactly <paramref name="left"/> processes to init.</summary>
+    protected async Task<Outcome> RunProgram(ProcessMain program, string stdin = "", Func<Libc, Task>? setup = null, ProcessOptions? options = null, int left = 0)
     {
         Outcome? outcome = null;
         var status = await Run(async libc =>
         {
             if (setup is not null) await setup(libc);
             outcome = await libc.RunProgram(program, stdin);
-            outcome = outcome with { ProcessesLeft = await libc.AnyChildLeft() };
+            outcome = outcome with { Left = await libc.ReapAll() };
             return 0;
         }, options);
         Assert.Equal(WaitStatus.FromExit(0), status);
         Assert.NotNull(outcome);
-        Assert.False(outcome.ProcessesLeft, "a process was left behind (a zombie or an orphan)");
+        Assert.True(outcome.Left == left, $"{outcome.Left} processes were left to init (zombies or orphans), not {left}");
         return outcome;
     }
 

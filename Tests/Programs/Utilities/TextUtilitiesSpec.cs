@@ -24,6 +24,15 @@ public sealed class TextUtilitiesSpec(ITestOutputHelper output) : ProgramSpec(ou
     }
 
     [Fact]
+    public async Task Echo_to_a_closed_descriptor_reports_the_write_error_and_exits_1() => AssertOutcome(
+        await RunProgram(async c =>
+        {
+            await c.CloseAsync(1);
+            return await Echo.Run(c, ["echo", "lost"]);
+        }),
+        "", 1, "echo: write error: Bad file descriptor\n");
+
+    [Fact]
     public async Task Cat_copies_standard_input_when_it_has_no_files() =>
         AssertOutcome(await RunProgram(c => Cat.Run(c, ["cat"]), "line one\nline two\n"), "line one\nline two\n");
 
