@@ -54,13 +54,23 @@ internal sealed partial class Interpreter(Libc libc, IProgramLauncher launcher, 
     private async Task StartJob(AndOr command)
     {
         var (programs, parentPid, lastStatus) = (launcher, _shellPid, Status);
-        _lastJob = await libc.ForkAsync(async child =>
+        try
         {
-            await Stage.Move(child, await child.OpenAsync("/dev/null", OpenFlags.ReadOnly), Stdio.In);
-            var subshell = new Interpreter(child, programs, parentPid, lastStatus);
-            await subshell.RunAndOr(command);
-            return subshell.ExitCode ?? subshell.Status;
-        });
+            _lastJob = await libc.ForkAsync(async child =>
+            {
+                await Stage.Move(child, await child.OpenAsync("/dev/null", OpenFlags.ReadOnly), Stdio.In);
+                var subshell = new Interpreter(child, programs, parentPid, lastStatus);
+                await subshell.RunAndOr(command);
+                return subshell.ExitCode ?? subshell.Status;
+            });
+        }
+        catch (PosixException e)
+        {
+            await Stdio.Error(libc, $"sh: fork: {Stdio.Describe(e.Errno)}");
+            Status = 2;
+            return;
+        }
+
         _jobs.Add(_lastJob);
         Status = 0;
     }
