@@ -1,3 +1,6 @@
+using Fork.Actors.Programs.Shell;
+using Fork.Actors.Programs.Utilities;
+
 namespace Fork.Actors;
 
 /// <summary>The programs every node knows by name; the host runs one of them as init.</summary>
@@ -9,6 +12,18 @@ internal static class BuiltInPrograms
         ("hello", Hello),
         ("ps", ProcTools.Ps),
         ("pstree", ProcTools.PsTree),
+        (Sh.Name, Sh.Main),
+        (Echo.Name, Echo.Main),
+        (Cat.Name, Cat.Main),
+        (Wc.Name, Wc.Main),
+        (Grep.Name, Grep.Main),
+        (Head.Name, Head.Main),
+        (Seq.Name, Seq.Main),
+        (Yes.Name, Yes.Main),
+        (True.Name, True.Main),
+        (False.Name, False.Main),
+        (Sleep.Name, Sleep.Main),
+        (Kill.Name, Kill.Main),
     ];
 
     private static Task<int> Hello(Libc libc)
