@@ -43,6 +43,7 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
     /// <summary>A read, write or seek of a call whose answer goes to <paramref name="replyTo"/>; a file's calls never wait.</summary>
     public void Serve(object request, IActorRef replyTo)
     {
+        if (Inode.Device == Device.Host && !IsClosed && ServeHost(request, replyTo)) return;
         object? answer;
         lock (_gate)
         {
@@ -65,6 +66,41 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
         }
 
         if (answer is not null) replyTo.Tell(answer, Actor);
+    }
+
+    /// <summary>
+    /// A host stream: a read waits for the host's input without holding the description (the answer comes when it does);
+    /// a write goes out at once. False for what a device does not do differently (seek, interrupt).
+    /// </summary>
+    private bool ServeHost(object request, IActorRef replyTo)
+    {
+        var stream = Inode.Stream!;
+        switch (request)
+        {
+            case DirectRead read when Flags.CanRead():
+                _ = stream.ReadAsync(read.Into).AsTask().ContinueWith(
+                    t => replyTo.Tell(t.IsCompletedSuccessfully ? LibcOk.Of(t.Result) : new LibcError(Errno.EIO, $"{Path}: {t.Exception?.GetBaseException().Message}"), Actor),
+                    TaskScheduler.Default);
+                return true;
+            case FsRead { Count: >= 0 } read when Flags.CanRead():
+                var buffer = new byte[read.Count];
+                _ = stream.ReadAsync(buffer).AsTask().ContinueWith(
+                    t => replyTo.Tell(t.IsCompletedSuccessfully ? new DataRead(buffer[..t.Result]) : new LibcError(Errno.EIO, $"{Path}: {t.Exception?.GetBaseException().Message}"), Actor),
+                    TaskScheduler.Default);
+                return true;
+            case DirectWrite or FsWrite when Flags.CanWrite():
+                var data = request is DirectWrite direct ? direct.Data : ((FsWrite)request).Data;
+                lock (_gate)
+                {
+                    stream.Write(data.Span);
+                    stream.Flush();
+                }
+
+                replyTo.Tell(LibcOk.Of(data.Length), Actor);
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <returns><see cref="DataRead"/> (empty at end of file) or <see cref="LibcError"/>.</returns>

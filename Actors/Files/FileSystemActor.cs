@@ -30,12 +30,13 @@ internal sealed class FileSystemActor : TracedActor
     /// <param name="programs">The registered programs, each a file /bin/NAME.</param>
     /// <param name="processes">The namespace's process table, which /proc shows.</param>
     public FileSystemActor(
-        string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null)
+        string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null,
+        HostStreams? host = null)
     {
         _processes = processes;
         _account = account;
         _servers = servers ?? new LocalServers();
-        _tree = new FileTree(account, programs);
+        _tree = new FileTree(account, programs, host);
         _tree.MakeDirectories(initCwd);
         Receive<FsOpen>(Handle);
         Receive<FsRead>(Handle);
@@ -65,8 +66,9 @@ internal sealed class FileSystemActor : TracedActor
     protected override int TracePid => 0;
 
     public static Props Props(
-        string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null) =>
-        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers, programs, processes));
+        string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null,
+        HostStreams? host = null) =>
+        FactoryProps.Of(() => new FileSystemActor(initCwd, account, servers, programs, processes, host));
 
     /// <summary>
     /// A fault while serving one request answers that request with EIO and keeps the tree and every open description:

@@ -19,7 +19,8 @@ internal sealed class FileTree
 
     /// <param name="account">The namespace's quota, charged for what regular files hold (null: only <see cref="Capacity"/> bounds it).</param>
     /// <param name="programs">The registered programs, each a file /bin/NAME.</param>
-    public FileTree(QuotaAccount? account = null, IEnumerable<string>? programs = null)
+    /// <param name="host">The host's streams: /dev/host/stdin, stdout and stderr when given.</param>
+    public FileTree(QuotaAccount? account = null, IEnumerable<string>? programs = null, HostStreams? host = null)
     {
         Space = new FileSpace(Capacity, account);
         Root = Inode.NewDirectory(null);
@@ -27,6 +28,15 @@ internal sealed class FileTree
         var dev = Root.Entries!["dev"];
         Link(dev, "null", Inode.NewDevice(Device.Null));
         Link(dev, "zero", Inode.NewDevice(Device.Zero));
+        if (host is not null)
+        {
+            var streams = Inode.NewDirectory(dev);
+            Link(dev, "host", streams);
+            Link(streams, "stdin", Inode.NewDevice(Device.Host, host.Input));
+            Link(streams, "stdout", Inode.NewDevice(Device.Host, host.Output));
+            Link(streams, "stderr", Inode.NewDevice(Device.Host, host.Error));
+        }
+
         var bin = Root.Entries["bin"];
         foreach (var name in programs ?? [])
             if (Paths.IsFileName(name)) Link(bin, name, Inode.NewProgram(name));

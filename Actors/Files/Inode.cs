@@ -104,7 +104,10 @@ internal sealed class Inode
         return directory;
     }
 
-    public static Inode NewDevice(Device device) => new(FileKind.CharacterDevice, device, null);
+    public static Inode NewDevice(Device device, Stream? stream = null) => new(FileKind.CharacterDevice, device, null) { Stream = stream };
+
+    /// <summary>A host device's stream (<see cref="Device.Host"/>).</summary>
+    public Stream? Stream { get; private init; }
 
     public FileStatus Status() => new(Kind, IsDirectory ? Entries!.Count : Length, Links);
 
@@ -184,8 +187,12 @@ internal sealed class Inode
     }
 }
 
-/// <summary>What a device file does: /dev/null reads end of file and swallows writes; /dev/zero reads zeros.</summary>
-internal enum Device { None, Null, Zero }
+/// <summary>
+/// What a device file does: /dev/null reads end of file and swallows writes; /dev/zero reads zeros; a host device reads
+/// and writes a stream of the host.
+/// </summary>
+/// <summary>/dev/host/*: the host's standard streams, read and written as they are.</summary>
+internal enum Device { None, Null, Zero, Host }
 
 /// <summary>
 /// The bytes all regular files of one namespace may hold together, charged to the namespace's quota as they are written:

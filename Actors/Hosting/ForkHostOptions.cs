@@ -14,5 +14,14 @@ public sealed class ForkHostOptions
 
     public string Cwd { get; set; } = "/";
 
-    public ProcessOptions ToProcessOptions() => new() { Args = Args, Environment = Environment, Cwd = Cwd };
+    /// <summary>
+    /// Where init's descriptors 0, 1 and 2 go: <c>null</c> (the default: /dev/null) or <c>console</c> (the host's standard
+    /// input, output and error: <c>--Fork:Stdio=console</c>).
+    /// </summary>
+    public string Stdio { get; set; } = "null";
+
+    /// <summary>The host's streams <see cref="Stdio"/> asks for, or null.</summary>
+    public HostStreams? HostStreams() => Stdio == "console" ? Actors.HostStreams.Console() : null;
+
+    public ProcessOptions ToProcessOptions() => new() { Binary = Program, Args = Args, Environment = Environment, Cwd = Cwd };
 }

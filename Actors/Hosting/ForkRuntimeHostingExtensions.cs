@@ -22,7 +22,9 @@ public static class ForkRuntimeHostingExtensions
         {
             var system = provider.GetRequiredService<ActorSystem>();
             ForkTracing.Use(system, provider.GetRequiredService<ILoggerFactory>());
-            return ForkRuntime.Create(system, provider.GetRequiredService<IOptions<ForkRuntimeOptions>>().Value);
+            var options = provider.GetRequiredService<IOptions<ForkRuntimeOptions>>().Value;
+            var host = provider.GetRequiredService<IOptions<ForkHostOptions>>().Value;
+            return ForkRuntime.Create(system, options with { HostStreams = host.HostStreams() });
         });
         return services;
     }
@@ -66,6 +68,8 @@ public static class ForkRuntimeHostingExtensions
             var problems = new List<string>();
             if (!_programs.TryGet(options.Program, out _))
                 problems.Add($"{ForkHostOptions.Section}:Program names no built-in program (was \"{options.Program}\"; known: {string.Join(", ", _programs.Names)}).");
+            if (options.Stdio is not ("null" or "console"))
+                problems.Add($"{ForkHostOptions.Section}:Stdio must be null or console (was \"{options.Stdio}\").");
             problems.AddRange(options.ToProcessOptions().Validate().Select(p => $"{ForkHostOptions.Section}:{p}"));
             return problems.Count > 0 ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
         }

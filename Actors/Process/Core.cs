@@ -24,7 +24,7 @@ internal sealed partial class Core : TracedActor
         _setup = setup;
         _options = setup.Runtime.Options;
         _table = new ProcessTable(_options.PidMax);
-        _initConfig = ConfigRom.Generate(ChildConfig.ForInit(setup.Runtime.InitImage));
+        _initConfig = ConfigRom.Generate(ChildConfig.ForInit(setup.Runtime.InitImage, setup.Runtime.Options.HostStreams is not null));
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
         Receive<AllocatePid>(Handle);
         Receive<ProcessStarted>(Handle);
@@ -49,7 +49,7 @@ internal sealed partial class Core : TracedActor
     {
         var root = new QuotaAccount(Quota.Zero);
         var servers = new LocalServers();
-        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names, _table), "fs");
+        _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names, _table, _options.HostStreams), "fs");
         _table.AddInit();
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
             new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers, Command = _setup.Runtime.InitImage.Binary };

@@ -28,6 +28,12 @@ public sealed record ForkRuntimeOptions
     /// <summary>The capabilities a forked process keeps of its start quota once it is ready.</summary>
     public int ProcessCapReserve { get; init; } = 1;
 
+    /// <summary>
+    /// The host's standard streams, or null. When set, /dev/host/stdin, /dev/host/stdout and /dev/host/stderr read and
+    /// write them, and init's descriptors 0, 1 and 2 are open on them (else on /dev/null).
+    /// </summary>
+    public HostStreams? HostStreams { get; init; }
+
     public int PidMax { get; init; } = 4_194_304;
 
     /// <summary>Clock of the namespace's RTC and timer services.</summary>
@@ -59,4 +65,12 @@ public sealed record ForkRuntimeOptions
         if (PidMax < 2) problems.Add($"PidMax must be at least 2 (was {PidMax}).");
         return problems;
     }
+}
+
+/// <summary>Streams of the host a namespace's init reads and writes as its descriptors 0, 1 and 2.</summary>
+public sealed record HostStreams(Stream Input, Stream Output, Stream Error)
+{
+    /// <summary>The console of the host process.</summary>
+    public static HostStreams Console() =>
+        new(System.Console.OpenStandardInput(), System.Console.OpenStandardOutput(), System.Console.OpenStandardError());
 }

@@ -39,12 +39,12 @@ internal sealed record ChildConfig(
     /// Init's config: no memory to clone; standard input, output and error open on <c>/dev/null</c> (Genode's libc
     /// opens the <c>&lt;fd&gt;</c> nodes of a config at start); argv and environment as <c>&lt;arg&gt;</c>/<c>&lt;env&gt;</c> nodes.
     /// </summary>
-    public static ChildConfig ForInit(ProcessOptions options) => new(
+    public static ChildConfig ForInit(ProcessOptions options, bool hostStreams = false) => new(
         1, options.Cwd, false, [],
         [
-            new FdNode(0, DevNull, false, Readable: true, Writeable: false, 0),
-            new FdNode(1, DevNull, false, Readable: false, Writeable: true, 0),
-            new FdNode(2, DevNull, false, Readable: false, Writeable: true, 0),
+            new FdNode(0, hostStreams ? "/dev/host/stdin" : DevNull, false, Readable: true, Writeable: false, 0),
+            new FdNode(1, hostStreams ? "/dev/host/stdout" : DevNull, false, Readable: false, Writeable: true, 0),
+            new FdNode(2, hostStreams ? "/dev/host/stderr" : DevNull, false, Readable: false, Writeable: true, 0),
         ],
         null, [], [],
         ImageNodes([], options.Args, options.Environment));

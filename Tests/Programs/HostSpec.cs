@@ -26,7 +26,32 @@ public sealed class HostSpec
             Assert.Contains(actor, output);
     }
 
+    // README's pipeline: init is sh, its descriptors 0, 1 and 2 are the host's console.
+    [Fact]
+    public async Task The_host_runs_a_shell_pipeline_with_the_console_as_its_standard_streams()
+    {
+        var (exit, output, _) = await RunHost(
+            "--Fork:Program=sh", "--Fork:Args:0=sh", "--Fork:Args:1=-c", "--Fork:Args:2=seq 1 1000 | grep 7 | wc -l", "--Fork:Stdio=console",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Fork.Trace=Warning");
+        Assert.Equal(0, exit);
+        Assert.Equal("271", output.Trim());
+    }
+
+    [Fact]
+    public async Task An_interactive_shell_reads_the_hosts_standard_input_line_by_line()
+    {
+        var (exit, output, _) = await RunHost(
+            ["--Fork:Program=sh", "--Fork:Args:0=sh", "--Fork:Stdio=console", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Fork.Trace=Warning"],
+            "echo typed\nps\nexit 3\n");
+        Assert.Equal(3, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("typed", lines[0]);
+        Assert.Equal("  PID  PPID  PGID STAT COMMAND", lines[1]);
+        Assert.Contains(lines, l => l.EndsWith(" sh", StringComparison.Ordinal) && l.TrimStart().StartsWith("1 ", StringComparison.Ordinal));
+    }
+
     [Theory]
+    [InlineData("--Fork:Stdio=terminal", "Fork:Stdio")]
     [InlineData("--Fork:ForkRamQuota=abc", "Fork:ForkRamQuota")]
     [InlineData("--Fork:Program=nope", "Fork:Program")]
     [InlineData("--Fork:CloneBufferSize=1000", "Fork:CloneBufferSize")]
@@ -53,17 +78,26 @@ public sealed class HostSpec
         Assert.Contains(problems, p => p.StartsWith("Fork:ForkCapQuota", StringComparison.Ordinal));
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunHost(params string[] args)
+    private static Task<(int Exit, string Output, string Errors)> RunHost(params string[] args) => RunHost(args, null);
+
+    private static async Task<(int Exit, string Output, string Errors)> RunHost(string[] args, string? input)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fork.Host.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var host = Process.Start(start)!;
+        if (input is not null)
+        {
+            await host.StandardInput.WriteAsync(input);
+            host.StandardInput.Close();
+        }
+
         var output = host.StandardOutput.ReadToEndAsync();
         var errors = host.StandardError.ReadToEndAsync();
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
