@@ -29,6 +29,7 @@ public static class ShellScenarios
         ["or sees the status it follows"] = new("false || echo $?", "1\n"),
         ["pipeline"] = new("echo hello | cat | wc -c", "6\n"),
         ["seq grep wc"] = new("seq 1 1000 | grep 7 | wc -l", "271\n"),
+        ["a pipeline of 8 stages moves 10 MiB"] = new("seq 1 1450000 | cat | cat | cat | cat | cat | cat | wc -c", "10488896\n"),
         ["a pipeline's status is its last stage's"] = new("true | false; echo $?; false | true; echo $?", "1\n0\n"),
         ["grep's status"] = new("echo abc | grep x; echo $?; echo abc | grep b; echo $?", "1\nabc\n0\n"),
         ["yes into head ends"] = new("yes | head -n 3", "y\ny\ny\n"),
