@@ -98,12 +98,19 @@ internal sealed partial class Interpreter
         {
             await WaitAll(_jobs);
             _jobs.Clear();
+            _finished.Clear();
             return 0;
         }
 
         var last = 0;
         foreach (var operand in argv.Skip(1))
         {
+            if (int.TryParse(operand, out var done) && _finished.Remove(done, out var status))
+            {
+                last = status;
+                continue;
+            }
+
             if (!int.TryParse(operand, out var pid) || !_jobs.Remove(pid))
             {
                 await Stdio.Error(libc, $"sh: wait: pid {operand} is not a child of this shell");

@@ -15,6 +15,9 @@ internal sealed partial class Interpreter(Libc libc, IProgramLauncher launcher, 
 {
     private readonly int _shellPid = shellPid ?? libc.Pid;
     private readonly List<int> _jobs = [];
+
+    // Background jobs reaped before a `wait PID` asked for them, with their status (as bash remembers them).
+    private readonly Dictionary<int, int> _finished = [];
     private int _lastJob;
 
     /// <summary><c>$?</c>: the status of the last pipeline.</summary>
@@ -151,7 +154,10 @@ internal sealed partial class Interpreter(Libc libc, IProgramLauncher launcher, 
     {
         foreach (var pid in _jobs.ToList())
         {
-            if ((await libc.Wait4Async(pid, WaitOptions.WNOHANG)).Pid != 0) _jobs.Remove(pid);
+            var reaped = await libc.Wait4Async(pid, WaitOptions.WNOHANG);
+            if (reaped.Pid == 0) continue;
+            _jobs.Remove(pid);
+            if (reaped.Pid == pid) _finished[pid] = StatusOf(reaped);
         }
     }
 
