@@ -5,7 +5,7 @@ namespace Fork.Actors;
 
 /// <summary>
 /// A description of a file (or a directory, or a device); reads, writes and seeks move its shared offset. A program's
-/// libc calls <see cref="Serve"/> itself, or sends the call to the description's actor (<see cref="FileActor"/>) when
+/// libc calls <see cref="Serve"/> itself, or sends the call to the description's actor (<see cref="ServerActor"/>) when
 /// it traces every call; either way under the description's lock, so its offset moves one call at a time.
 /// </summary>
 internal sealed class FileDescription : OpenFileDescription, IDirectServer
@@ -39,6 +39,8 @@ internal sealed class FileDescription : OpenFileDescription, IDirectServer
     }
 
     public override long Offset => Position;
+
+    public override IDirectServer Server => this;
 
     /// <summary>A read, write or seek of a call whose answer goes to <paramref name="replyTo"/>; a file's calls never wait.</summary>
     public void Serve(object request, IActorRef replyTo)

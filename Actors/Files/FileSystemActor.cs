@@ -39,9 +39,9 @@ internal sealed class FileSystemActor : TracedActor
         _tree = new FileTree(account, programs, host);
         _tree.MakeDirectories(initCwd);
         Receive<FsOpen>(Handle);
-        Receive<FsRead>(Handle);
-        Receive<FsWrite>(Handle);
-        Receive<FsSeek>(Handle);
+        Receive<FsRead>(r => Serve(r.Description, r));
+        Receive<FsWrite>(w => Serve(w.Description, w));
+        Receive<FsSeek>(s => Serve(s.Description, s));
         Receive<FsRetain>(Handle);
         Receive<FsDuplicate>(Handle);
         Receive<FsRelease>(Handle);
@@ -142,9 +142,15 @@ internal sealed class FileSystemActor : TracedActor
             inode.Truncate();
         }
 
+        OpenDescription(path, flags, inode);
+    }
+
+    /// <summary>A new open file description of <paramref name="inode"/>, with its actor, answered to the caller.</summary>
+    private void OpenDescription(string path, OpenFlags flags, Inode inode)
+    {
         var id = NextDescription();
         var file = new FileDescription(id, path, flags, inode);
-        file.Actor = Context.ActorOf(FileActor.Props(file), $"file-{id}");
+        file.Actor = Context.ActorOf(ServerActor.Props(file, path), $"file-{id}");
         _servers.Add(file.Actor, file);
         Add(file);
         Sender.Tell(new DescriptionOpened(id, file.Actor));
@@ -200,13 +206,7 @@ internal sealed class FileSystemActor : TracedActor
         }
         else
         {
-            var inode = file is null ? Inode.NewDirectory(_tree.Root) : Inode.NewGenerated(status);
-            var id = NextDescription();
-            var description = new FileDescription(id, path, flags, inode);
-            description.Actor = Context.ActorOf(FileActor.Props(description), $"file-{id}");
-            _servers.Add(description.Actor, description);
-            Add(description);
-            Sender.Tell(new DescriptionOpened(id, description.Actor));
+            OpenDescription(path, flags, file is null ? Inode.NewDirectory(_tree.Root) : Inode.NewGenerated(status));
         }
 
         return true;
@@ -223,42 +223,10 @@ internal sealed class FileSystemActor : TracedActor
 
     private void Answer(LibcError? error) => Sender.Tell(error ?? (object)LibcOk.Zero);
 
-    private void Handle(FsRead request)
+    /// <summary>A read, write or seek sent here: whoever serves the description answers, checks included.</summary>
+    private void Serve(long id, object request)
     {
-        if (!TryFind(request.Description, out var description))
-        {
-            return;
-        }
-
-        // Whoever serves the description answers, checks included.
-        Server(description).Serve(request, Sender);
-    }
-
-    private static IDirectServer Server(OpenFileDescription description) => description switch
-    {
-        PipeEnd end => end.Pipe,
-        FileDescription file => file,
-        _ => throw new InvalidOperationException($"description {description.Id} has no server"),
-    };
-
-    private void Handle(FsWrite request)
-    {
-        if (!TryFind(request.Description, out var description))
-        {
-            return;
-        }
-
-        Server(description).Serve(request, Sender);
-    }
-
-    private void Handle(FsSeek request)
-    {
-        if (!TryFind(request.Description, out var description))
-        {
-            return;
-        }
-
-        Server(description).Serve(request, Sender);
+        if (TryFind(id, out var description)) description.Server.Serve(request, Sender);
     }
 
     private void Handle(FsRetain request)
@@ -318,7 +286,7 @@ internal sealed class FileSystemActor : TracedActor
         var number = ++_lastPipe;
         var (readId, writeId) = (NextDescription(), NextDescription());
         var pipe = new Pipe(number, readId, writeId, _account);
-        pipe.Actor = Context.ActorOf(PipeActor.Props(pipe), $"pipe-{number}");
+        pipe.Actor = Context.ActorOf(ServerActor.Props(pipe, pipe.Name), $"pipe-{number}");
         _servers.Add(pipe.Actor, pipe);
         Add(new PipeEnd(readId, pipe, OpenFlags.ReadOnly));
         Add(new PipeEnd(writeId, pipe, OpenFlags.WriteOnly));

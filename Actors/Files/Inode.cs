@@ -114,14 +114,9 @@ internal sealed class Inode
     /// <summary>At most <paramref name="count"/> bytes from <paramref name="offset"/>; empty at or past the end.</summary>
     public byte[] Read(long offset, int count)
     {
-        // /dev/zero: as many zeros as asked, in reads of at most 64 KiB (a short read, as POSIX allows).
-        if (Device == Device.Zero) return new byte[Math.Min(count, 64 * 1024)];
-        lock (_gate)
-        {
-            if (offset >= _length) return [];
-            var length = (int)Math.Min(count, _length - offset);
-            return _data.AsSpan((int)offset, length).ToArray();
-        }
+        var buffer = new byte[Device == Device.Zero ? Math.Min(count, 64 * 1024) : (int)Math.Clamp(Length - offset, 0, count)];
+        var read = Read(offset, buffer);
+        return read == buffer.Length ? buffer : buffer[..read];
     }
 
     /// <summary>Bytes from <paramref name="offset"/> into <paramref name="into"/>: how many (0 at or past the end).</summary>

@@ -18,6 +18,9 @@ internal abstract class OpenFileDescription(long id, string path, OpenFlags flag
 
     public abstract long Offset { get; }
 
+    /// <summary>What serves its reads, writes and seeks: the pipe of a pipe end, the description itself for a file.</summary>
+    public abstract IDirectServer Server { get; }
+
     public void Retain() => References++;
 
     /// <returns>true when that was the last reference: the description is gone.</returns>

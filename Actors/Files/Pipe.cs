@@ -15,7 +15,7 @@ namespace Fork.Actors;
 /// under the pipe's lock, so a read that finds data, or a write that finds room, is answered before the call returns,
 /// without a message or a thread hop; only a call that must wait is woken, by another process's call. Measured with the
 /// bench's pre-fork pool in one run: 200 000 requests/s with every call a message to the pipe's actor (two thread-pool
-/// hops a call), 650 000 with direct calls. The pipe's actor (<see cref="PipeActor"/>) serves the same calls as messages
+/// hops a call), 650 000 with direct calls. The pipe's actor (<see cref="ServerActor"/>) serves the same calls as messages
 /// (when the trace is on, so each is logged, and for any caller that has only its address), and the file system
 /// closes its ends, all under the lock.
 /// </para>

@@ -9,4 +9,6 @@ internal sealed class PipeEnd(long id, Pipe pipe, OpenFlags flags)
     public Pipe Pipe { get; } = pipe;
 
     public override long Offset => 0;
+
+    public override IDirectServer Server => Pipe;
 }
