@@ -21,7 +21,7 @@ internal sealed partial class ProcessActor
         _account.Retire(_setup.Root);
         _setup.Core.Tell(new ProcessEnded(Pid));
         _parkedWaits.Clear();
-        _quotaRequests.Clear();
+        AbandonQuotaRequests();
         foreach (var pending in _pendingForks.Values) pending.ReplyTo.Tell(new LibcError(Errno.EINTR, $"process {Pid} ended"));
         _pendingForks.Clear();
         _logSession?.Service.Tell(new SessionClose(_logSession.SessionId));

@@ -65,6 +65,31 @@ internal sealed class QuotaAccount
         }
     }
 
+    /// <summary>
+    /// Withdraw as much of <paramref name="most"/> as the balance has above <paramref name="keep"/>, each part at once:
+    /// what was taken, which nothing else can spend any more.
+    /// </summary>
+    public Quota TakeUpTo(Quota most, Quota keep)
+    {
+        long ram;
+        while (true)
+        {
+            var balance = Interlocked.Read(ref _ram);
+            ram = Math.Clamp(balance - keep.Ram, 0, most.Ram);
+            if (ram == 0 || Interlocked.CompareExchange(ref _ram, balance - ram, balance) == balance) break;
+        }
+
+        int caps;
+        while (true)
+        {
+            var balance = Volatile.Read(ref _caps);
+            caps = Math.Clamp(balance - keep.Caps, 0, most.Caps);
+            if (caps == 0 || Interlocked.CompareExchange(ref _caps, balance - caps, balance) == balance) break;
+        }
+
+        return new Quota(ram, caps);
+    }
+
     /// <summary>Charge <paramref name="bytes"/> of pages: from this balance, else lent by the nearest ancestor that has them.</summary>
     public bool TryCharge(long bytes) => TryWithdrawRam(bytes) || (Volatile.Read(ref _parent)?.TryLend(bytes) ?? false);
 
