@@ -99,7 +99,12 @@ internal sealed class ForkedChild : TracedActor
         }
     }
 
-    private void Running() => BecomeNamed(nameof(Running), OnRunning);
+    private void Running()
+    {
+        BecomeNamed(nameof(Running), OnRunning);
+        // The fork is over for this policy: what it handles from now on is the child's life, not its fork.
+        TraceFork = null;
+    }
 
     private bool OnRunning(object message)
     {

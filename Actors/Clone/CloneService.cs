@@ -33,6 +33,17 @@ internal sealed class CloneService : TracedActor
 
     protected override int TracePid => _parentPid;
 
+    /// <summary>A session's messages belong to the fork of the child it serves, whoever sends them.</summary>
+    protected override string? TraceForkOf(object message) => message switch
+    {
+        PrepareClone prepare => TraceForkOfActor(prepare.ForkedChild),
+        CloneSessionRequest open when _prepared.TryGetValue(open.Pid, out var clone) => TraceForkOfActor(clone.ForkedChild),
+        CloneContent content when Session(content.SessionId) is { } clone => TraceForkOfActor(clone.ForkedChild),
+        SessionClose close when Session(close.SessionId) is { } clone => TraceForkOfActor(clone.ForkedChild),
+        CloneAbandoned abandoned when _prepared.TryGetValue(abandoned.Pid, out var clone) => TraceForkOfActor(clone.ForkedChild),
+        _ => null,
+    };
+
     public static Props Props(int parentPid, int bufferSize, IActorRef fileSystem) =>
         FactoryProps.Of(() => new CloneService(parentPid, bufferSize, fileSystem));
 

@@ -65,6 +65,8 @@ internal sealed class FileSystemActor : TracedActor
 
     protected override int TracePid => 0;
 
+    protected override string TraceName => "fs";
+
     public static Props Props(
         string initCwd = "/", QuotaAccount? account = null, LocalServers? servers = null, IEnumerable<string>? programs = null, ProcessTable? processes = null,
         HostStreams? host = null) =>

@@ -26,6 +26,9 @@ internal sealed class ServerActor : TracedActor
 
     protected override int TracePid => 0;
 
+    /// <summary><c>file 4</c>, <c>pipe 2</c>: the kind and number of its actor's name.</summary>
+    protected override string TraceName => Self.Path.Name.Replace('-', ' ');
+
     public static Props Props(IDirectServer server, string name) => FactoryProps.Of(() => new ServerActor(server, name));
 
     /// <summary>A fault while serving one call answers that call with EIO; the pipe or file and its bytes go on.</summary>

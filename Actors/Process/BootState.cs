@@ -21,6 +21,9 @@ internal sealed class BootState
 
     public bool ConfigRead { get; set; }
 
+    /// <summary>The LOG session was asked for and is not granted (or denied) yet.</summary>
+    public bool LogPending { get; set; }
+
     /// <summary>The program was started: boot is over.</summary>
     public bool Done { get; set; }
 

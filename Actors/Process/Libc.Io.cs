@@ -205,7 +205,7 @@ public sealed partial class Libc
 
     /// <summary>The pipe or open file to call directly, unless the trace is on: then every call is a message, to be logged.</summary>
     private IDirectServer? Direct(Descriptor descriptor) =>
-        descriptor.Direct is { } direct && !_trace.IsEnabled(LogLevel.Debug) ? direct : null;
+        descriptor.Direct is { } direct && _trace is null ? direct : null;
 
     /// <summary>The lowest free descriptor for a description just opened; when none is left, the description goes back.</summary>
     private int? Allocate(long description, bool closeOnExec, IActorRef? server) =>

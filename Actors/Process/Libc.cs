@@ -26,7 +26,8 @@ public sealed partial class Libc
     private readonly int _program;
     private readonly IActorRef _fileSystem;
     private readonly LocalServers _servers;
-    private readonly ILogger _trace;
+    // While the trace is on: where each call's answer is recorded, and the name the program's calls go by.
+    private readonly (ForkTracing Tracing, ILogger Logger, string Name)? _trace;
     private readonly ActorPath _callPath;
     private readonly IActorRefProvider _provider;
     // The calls in flight, compared by reference (every call's reply reference has the same path, and actor references
@@ -36,6 +37,9 @@ public sealed partial class Libc
     private readonly Lock _callsGate = new();
     private string _cwd;
     private long _requestIds;
+
+    /// <summary>The name of the reference a program's calls are answered at, under its process's actor.</summary>
+    internal const string CallName = "libc";
 
     internal Libc(LibcSetup setup)
     {
@@ -50,13 +54,13 @@ public sealed partial class Libc
         Environment = new EnvironmentVariables(setup.Environment);
         _cwd = setup.Cwd;
         _context = setup.Context;
-        _callPath = setup.Process.Path / "libc";
+        _callPath = setup.Process.Path / CallName;
         _provider = ((IInternalActorRef)setup.Process).Provider;
         _program = setup.Program;
         _fds = setup.Descriptors;
         _fileSystem = setup.FileSystem;
         _servers = setup.Servers;
-        _trace = setup.Trace;
+        if (setup.Trace is var (tracing, logger)) _trace = (tracing, logger, $"Libc {setup.Pid}");
         if (setup.Interrupting.Count > 0) _interrupting = [.. setup.Interrupting];
         _killed.Token.Register(static libc => ((Libc)libc!).AbandonCalls(), this);
         _pendingSignals.Arrived = InterruptBlockedCalls;
@@ -88,7 +92,8 @@ public sealed partial class Libc
     public void Log(string message)
     {
         Enter();
-        _process.Tell(new LogLine(message));
+        // Sent as from the program's calls, so the trace can say who wrote the line.
+        _process.Tell(new LogLine(message), _trace is null ? ActorRefs.NoSender : new LibcCall(_callPath, _provider, _process, false, false));
     }
 
     public async Task<int> GetPpidAsync() => (int)Ok(await Call(GetPpid.Instance));
@@ -283,6 +288,7 @@ public sealed partial class Libc
         {
             Late = late,
             Direct = direct,
+            Trace = _trace,
         };
         var mark = Volatile.Read(ref _interruptions);
         lock (_callsGate)

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Sources;
 using Akka.Actor;
+using Microsoft.Extensions.Logging;
 
 namespace Fork.Actors;
 
@@ -44,6 +45,12 @@ internal sealed class LibcCall : MinimalActorRef, IValueTaskSource<object>
     /// </summary>
     public Action<object>? Late { get; init; }
 
+    /// <summary>While the trace is on: where the answer is recorded, as received by <c>Libc PID</c>.</summary>
+    public (ForkTracing Tracing, ILogger Logger, string Name)? Trace { get; init; }
+
+    /// <summary>The fork the call started, as its server said when it received it: the answer belongs to it too.</summary>
+    public string? TraceFork { get; set; }
+
     /// <summary>The answer, to be awaited once.</summary>
     public ValueTask<object> Reply => new(this, _reply.Version);
 
@@ -62,6 +69,7 @@ internal sealed class LibcCall : MinimalActorRef, IValueTaskSource<object>
 
     protected override void TellInternal(object message, IActorRef sender)
     {
+        if (Trace is var (tracing, logger, name)) tracing.Received(logger, sender, name, "Call", message, TraceFork);
         if (Interlocked.Exchange(ref _completed, 1) == 0) _reply.SetResult(message);
         else Late?.Invoke(message);
     }

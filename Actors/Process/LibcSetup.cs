@@ -15,7 +15,7 @@ internal sealed record LibcSetup(
     DescriptorTable Descriptors,
     IActorRef FileSystem,
     LocalServers Servers,
-    Microsoft.Extensions.Logging.ILogger Trace,
+    (ForkTracing Tracing, Microsoft.Extensions.Logging.ILogger Logger)? Trace,
     ProgramRegistry Programs,
     AddressSpace Memory,
     IReadOnlyList<string> Args,

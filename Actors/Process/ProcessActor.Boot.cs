@@ -18,6 +18,7 @@ internal sealed partial class ProcessActor
             case QuotaTransfer transfer: Handle(boot, transfer); return true;
             case RomDataspace rom: Handle(boot, rom); return true;
             case SessionGranted granted: Handle(boot, granted); return true;
+            case SessionDenied { Service: Services.Log } denied: LogDenied(denied); boot.LogPending = false; FinishClone(boot); return true;
             case SessionDenied denied: BootFailed($"{denied.Service} session \"{denied.Label}\" denied: {denied.Reason}"); return true;
             case CloneChunk chunk: Handle(boot, chunk); return true;
             case DescriptionOpened or LibcError when boot.PendingOpens.Count > 0 && Sender.Equals(_setup.FileSystem):
@@ -40,7 +41,9 @@ internal sealed partial class ProcessActor
     private void Handle(BootState boot, QuotaTransfer transfer)
     {
         _account.Credit(transfer.Amount);
-        if (!_setup.IsInit && !boot.CloneRequested) RequestClone(boot);
+        if (_setup.IsInit || boot.CloneRequested) return;
+        RequestClone(boot);
+        if (_setup.OpenLog) OpenLog(boot);
     }
 
     private void Handle(BootState boot, RomDataspace rom)
@@ -107,6 +110,14 @@ internal sealed partial class ProcessActor
         _policy.Tell(new SessionRequest(Services.Clone, "", quota));
     }
 
+    /// <summary>The LOG session, through the parent services (the child is ready once it has it, or was told why not).</summary>
+    private void OpenLog(BootState boot)
+    {
+        boot.LogPending = true;
+        _unloggedLines = [];
+        _policy.Tell(new SessionRequest(Services.Log, "", Quota.Zero));
+    }
+
     /// <summary>A process that is not a clone opens the <c>&lt;fd&gt;</c> nodes of its config by path.</summary>
     private void OpenConfiguredDescriptors(BootState boot, ChildConfig config)
     {
@@ -134,6 +145,14 @@ internal sealed partial class ProcessActor
 
     private void Handle(BootState boot, SessionGranted granted)
     {
+        if (granted.Service == Services.Log)
+        {
+            HandleLog(granted);
+            boot.LogPending = false;
+            FinishClone(boot);
+            return;
+        }
+
         if (granted.Service != Services.Clone) return;
         boot.CloneSession = (granted.SessionId, granted.Session);
         PullImage(boot);
@@ -174,7 +193,7 @@ internal sealed partial class ProcessActor
     /// </summary>
     private void FinishClone(BootState boot)
     {
-        if (boot.Pulled is null || boot.PendingRoms.Count > 0 || boot.CloneSession is not var (id, clone)) return;
+        if (boot.Pulled is null || boot.PendingRoms.Count > 0 || boot.LogPending || boot.CloneSession is not var (id, clone)) return;
         // Genode: the child keeps what it needs; here, its reserve. The rest of its start quota goes back to the parent
         // with the news that it is ready (sent before the close, so the policy has it when the close reaches it).
         _account.Credit(_options.CloneSessionQuota);
@@ -197,6 +216,7 @@ internal sealed partial class ProcessActor
             : AddressSpace.Create(_setup.Runtime.InitImage.LoadedObjects, _account);
         _roms = boot.Roms;
         StartProgram(config);
+        TraceFork = null;
         // What a fork copies of this config (the inherited libc attributes, nodes other than argv and the environment)
         // is all that is kept: the rest is in the address space, the descriptor table and the program's libc now.
         _config = config with

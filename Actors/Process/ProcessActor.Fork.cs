@@ -15,18 +15,28 @@ internal sealed partial class ProcessActor
     private IActorRef? _cloneService;
     private IReadOnlyDictionary<string, IActorRef>? _romServices;
     private long _childSequence;
+    private long _forks;
     private static long _incarnations;
 
     private void Handle(ForkRequest fork)
     {
         var replyTo = Sender;
         var started = Stopwatch.GetTimestamp();
+        var number = ++_forks;
         WithQuota(_options.ForkQuota,
-            granted: () => CreateChild(fork, replyTo, started),
+            granted: () => CreateChild(fork, number, replyTo, started),
             denied: reason => ForkFailed(replyTo, $"fork refused: {reason}"));
     }
 
-    private void CreateChild(ForkRequest fork, IActorRef replyTo, long started)
+    /// <summary>The trace's id of a fork request is known when it is received: the next fork of this process.</summary>
+    protected override string? TraceForkOf(object message) => message switch
+    {
+        ForkRequest => ProcessSetup.TraceForkId(Pid, _forks + 1),
+        ChildReady ready when _pendingForks.TryGetValue(ready.Pid, out var pending) => ProcessSetup.TraceForkId(Pid, pending.Fork),
+        _ => null,
+    };
+
+    private void CreateChild(ForkRequest fork, long number, IActorRef replyTo, long started)
     {
         if (_setup.Pids.Allocate(Pid, _pgid) is not { } pid)
         {
@@ -45,13 +55,14 @@ internal sealed partial class ProcessActor
             Pid = pid, Ppid = Pid, Pgid = _pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
             Entry = fork.Child, Command = _view.Command, Handlers = image.Handlers, Interrupting = image.Interrupting, Reserve = _options.ProcessReserve,
             Account = new QuotaAccount(Quota.Zero, _account, _options.ProcessReserve),
+            Fork = number, OpenLog = _logSession is not null,
         };
         var forked = Context.ActorOf(
             ForkedChild.Props(new ForkedChildSetup(child, ChildConfigFor(pid, image), inherited, _cloneService, _romServices)),
             $"child-{pid}-{++_childSequence}");
         Context.Watch(forked);
         _children.Add(pid, forked, _pgid);
-        _pendingForks[pid] = new PendingFork(replyTo, started);
+        _pendingForks[pid] = new PendingFork(replyTo, started, number);
 
         // Descriptions are retained by this process's message, so no close of its own can overtake them.
         _setup.FileSystem.Tell(new FsDescribe([.. inherited.Select(d => d.Description)], Retain: true), forked);
@@ -62,6 +73,9 @@ internal sealed partial class ProcessActor
 #pragma warning disable AK1008
         var process = Context.System.ActorOf(ProcessActor.Props(child with { Policy = forked }), $"pid{pid}-{Interlocked.Increment(ref _incarnations)}");
 #pragma warning restore AK1008
+        // Named now, before either has started, so what is sent on their behalf is traced under their names.
+        TraceAnnounce(forked, $"{nameof(ForkedChild)} {pid}", child.ForkId);
+        TraceAnnounce(process, $"{nameof(ProcessActor)} {pid}", child.ForkId);
         // Genode's Forked_child: the child's start quota moves from the parent, on the policy's behalf.
         process.Tell(new QuotaTransfer(_options.ForkQuota), forked);
         forked.Tell(new ChildCreated(process));
@@ -95,5 +109,5 @@ internal sealed partial class ProcessActor
         pending.ReplyTo.Tell(new LibcOk(ready.Pid));
     }
 
-    private sealed record PendingFork(IActorRef ReplyTo, long Started);
+    private sealed record PendingFork(IActorRef ReplyTo, long Started, long Fork);
 }

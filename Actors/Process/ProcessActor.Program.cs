@@ -41,7 +41,7 @@ internal sealed partial class ProcessActor
 
         var libc = new Libc(new LibcSetup(
             Pid, Self, _killed, _pendingSignals, handlers, interrupting, _fds, _setup.FileSystem, _setup.Servers,
-            ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.TraceCategory), _setup.Runtime.Programs, _memory!,
+            TraceSink, _setup.Runtime.Programs, _memory!,
             args, environment, cwd, _context) { Program = program });
         (_view.Libc, _view.Memory) = (libc, _memory);
         var context = _context;

@@ -33,6 +33,21 @@ internal sealed record ProcessSetup(
 
     /// <summary>The caught signals of <see cref="Handlers"/> set without SA_RESTART.</summary>
     public IReadOnlyCollection<Signal> Interrupting { get; init; } = [];
+
+    /// <summary>Which fork of its parent made this process (1, 2, ...; 0 for init): the trace's fork id is <c>PPID.N</c>.</summary>
+    public long Fork { get; init; }
+
+    /// <summary>
+    /// Open the LOG session while booting, as every Genode component does at start-up, through the parent services:
+    /// set when the parent has one, so a child that will log finds its session ready.
+    /// </summary>
+    public bool OpenLog { get; init; }
+
+    /// <summary>The trace's id of the fork that made this process, or null for init.</summary>
+    public string? ForkId => Fork > 0 ? TraceForkId(Ppid, Fork) : null;
+
+    /// <summary>The trace's id of the <paramref name="fork"/>th fork of <paramref name="pid"/>.</summary>
+    public static string TraceForkId(int pid, long fork) => $"{pid}.{fork}";
 }
 
 /// <summary>What every process of a namespace shares: read-only options, the program registry and init's image.</summary>

@@ -37,7 +37,21 @@ public sealed class ProgramRegistry
             if (registered == main) return new ProgramEntry(name, main);
         }
 
-        return new ProgramEntry($"{main.Method.DeclaringType?.Name}.{main.Method.Name}", main);
+        return new ProgramEntry(NameOf(main.Method), main);
+    }
+
+    /// <summary>
+    /// <c>Type.Method</c> of a program's method; a lambda is named after the method it is written in
+    /// (<c>TestFork.Main (lambda)</c>), not after the compiler's closure class.
+    /// </summary>
+    private static string NameOf(System.Reflection.MethodInfo method)
+    {
+        var type = method.DeclaringType;
+        while (type is { DeclaringType: not null } && type.Name.StartsWith('<')) type = type.DeclaringType;
+        var name = method.Name;
+        if (!name.StartsWith('<')) return $"{type?.Name}.{name}";
+        var end = name.IndexOf('>');
+        return $"{type?.Name}.{(end > 1 ? name[1..end] : name)} (lambda)";
     }
 
     /// <summary>The program of an entry: its local delegate, else the one registered under its name.</summary>

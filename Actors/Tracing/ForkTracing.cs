@@ -49,11 +49,49 @@ public sealed class ForkTracing : IExtension
     /// <summary>Whether <paramref name="logger"/> or a recorder wants the trace: then every call goes through the actors.</summary>
     internal bool Tracing(ILogger logger) => Recording || logger.IsEnabled(LogLevel.Debug);
 
-    internal long NextSequence() => Interlocked.Increment(ref _sequence);
+    /// <summary>
+    /// Record that <paramref name="receiver"/> (in <paramref name="behaviour"/>) got <paramref name="message"/> from
+    /// <paramref name="sender"/>; <paramref name="fork"/> is the receiver's fork, else the sender's is taken. Answers the
+    /// fork the record was given.
+    /// </summary>
+    internal string? Received(ILogger logger, IActorRef sender, string receiver, string behaviour, object message, string? fork)
+    {
+        var from = Find(sender.Path);
+        fork ??= from?.Fork;
+        var kind = TraceText.IsReply(message) ? TraceKind.Reply : TraceKind.Message;
+        Emit(logger, new TraceRecord(NextSequence(), kind, from?.Name ?? NameOf(sender), receiver, behaviour, message.GetType().Name,
+            TraceText.Format(message, NameOf), fork));
+        return fork;
+    }
 
-    internal void Emit(TraceRecord record)
+    /// <summary>Record that <paramref name="actor"/> is now in <paramref name="behaviour"/> (<paramref name="text"/>: from → to).</summary>
+    internal void StateChanged(ILogger logger, TraceParticipant actor, string text, string behaviour) =>
+        Emit(logger, new TraceRecord(NextSequence(), TraceKind.State, actor.Name, actor.Name, behaviour, "", text, actor.Fork));
+
+    /// <summary>An actor as the trace names it: by role and pid when it is traced, a program's calls as <c>Libc PID</c>, else its actor name.</summary>
+    internal string NameOf(IActorRef actor)
+    {
+        if (actor.IsNobody()) return "nobody";
+        var path = actor.Path;
+        if (Find(path) is { } participant) return participant.Name;
+        if (path.Name == Libc.CallName && Find(path.Parent) is { } process) return LibcName(process);
+        return path.Elements.Count == 0 ? path.ToString() : path.Name;
+    }
+
+    /// <summary>The calls of the program of <paramref name="process"/> (a <c>ProcessActor PID</c>): <c>Libc PID</c>.</summary>
+    internal static string LibcName(TraceParticipant process) =>
+        process.Name.StartsWith(ProcessRole, StringComparison.Ordinal) ? "Libc" + process.Name[ProcessRole.Length..] : $"Libc of {process.Name}";
+
+    private const string ProcessRole = nameof(ProcessActor);
+
+    private long NextSequence() => Interlocked.Increment(ref _sequence);
+
+    private void Emit(ILogger logger, TraceRecord record)
     {
         foreach (var recorder in _recorders) recorder.Add(record);
+        if (!logger.IsEnabled(LogLevel.Debug)) return;
+        if (record.Kind == TraceKind.State) Trace.StateChanged(logger, record.Sequence, record.Receiver, record.Text, record.Fork ?? "-");
+        else Trace.Received(logger, record.Sequence, record.Sender, record.Receiver, record.Behaviour, record.Text, record.Fork ?? "-");
     }
 
     internal void Enter(ActorPath path, TraceParticipant participant) => _participants[path] = participant;
@@ -80,6 +118,16 @@ internal sealed class TraceParticipant(string name)
         get => _fork;
         set => _fork = value;
     }
+}
+
+internal static partial class Trace
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        Message = "#{Sequence} fork {Fork} | {Sender} -> {Receiver} ({Behaviour}): {Message}")]
+    public static partial void Received(ILogger logger, long sequence, string sender, string receiver, string behaviour, string message, string fork);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "#{Sequence} fork {Fork} | {Actor}: {Change}")]
+    public static partial void StateChanged(ILogger logger, long sequence, string actor, string change, string fork);
 }
 
 internal sealed class ForkTracingProvider : ExtensionIdProvider<ForkTracing>

@@ -22,8 +22,11 @@ public sealed class HostSpec
     {
         var (exit, output, _) = await RunHost();
         Assert.Equal(0, exit);
-        foreach (var actor in new[] { "ForkedChild.", "CloneService.", "LocalRomService.", "ParentService." })
+        foreach (var actor in new[] { "ForkedChild 2", "CloneService 1", "LocalRomService 1", "ParentService 1" })
             Assert.Contains(actor, output);
+        // Each message of the first fork carries its id, so the fork can be picked out of the log.
+        Assert.Contains("fork 1.1 | Libc 1 -> ProcessActor 1 (Running): ForkRequest", output);
+        Assert.Contains("fork 1.1 | ProcessActor 1 -> Libc 1 (Call): LibcOk { Value = 2 }", output);
     }
 
     // README's pipeline: init is sh, its descriptors 0, 1 and 2 are the host's console.
