@@ -26,6 +26,13 @@ builder.Services.AddAkka("fork", akka => akka.ConfigureLoggers(loggers =>
     loggers.AddLoggerFactory();
 }));
 builder.Services.AddForkRuntime(builder.Configuration.GetSection(ForkHostOptions.Section));
+// The trace recorder starts before init does, so a diagram begins with the run's first message.
+if (MermaidTraceOptions.From(builder.Configuration.GetSection(ForkHostOptions.Section)).Options is { Path: not null } mermaid)
+{
+    builder.Services.AddSingleton(mermaid);
+    builder.Services.AddHostedService<MermaidTraceService>();
+}
+
 builder.Services.AddHostedService<InitService>();
 
 using var host = builder.Build();
