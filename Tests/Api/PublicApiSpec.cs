@@ -25,7 +25,8 @@ public sealed class PublicApiSpec
 
     [Theory]
     [InlineData(typeof(ForkRuntime), "Create,RunAsync,DisposeAsync")]
-    [InlineData(typeof(Libc), "Pid,GetPpidAsync,ForkAsync,Wait4Async,KillAsync,SetPgidAsync,GetPgrpAsync,SetSignalHandler,SleepAsync,Exit,Cancellation,Memory,Args,Environment,Cwd,ChDir,OpenAsync,ReadAsync,WriteAsync,SeekAsync,CloseAsync,PipeAsync,MkDirAsync,RmDirAsync,UnlinkAsync,RenameAsync,StatAsync,ReadDirAsync,ExecAsync,DupAsync,Dup2Async,SetCloseOnExecAsync,Ignore")]
+    [InlineData(typeof(Libc), "Pid,GetPpidAsync,ForkAsync,Wait4Async,KillAsync,SetPgidAsync,GetPgrpAsync,SetSignalHandler,SleepAsync,Exit,Cancellation,Memory,Args,Environment,Cwd,ChDir,OpenAsync,ReadAsync,WriteAsync,SeekAsync,CloseAsync,PipeAsync,MkDirAsync,RmDirAsync,UnlinkAsync,RenameAsync,StatAsync,ReadDirAsync,ExecAsync,DupAsync,Dup2Async,SetCloseOnExecAsync,Ignore,Node")]
+    [InlineData(typeof(ForkPlacement), "Local,OnNode,AnyOtherNode")]
     [InlineData(typeof(AddressSpace), "Malloc,Write,Read,Stack,Heap,RwSegment")]
     [InlineData(typeof(ForkRuntimeOptions), "InitRamQuota,InitCapQuota,ForkRamQuota,ForkCapQuota,CloneBufferSize,PidMax")]
     [InlineData(typeof(ProcessOptions), "Binary,Args,Environment,Cwd")]

@@ -42,6 +42,7 @@ internal static class Stdio
         Errno.EPIPE => "Broken pipe",
         Errno.EBADF => "Bad file descriptor",
         Errno.ENOEXEC => "Exec format error",
+        Errno.EHOSTUNREACH => "No route to host",
         _ => errno.ToString(),
     };
 

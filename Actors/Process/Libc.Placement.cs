@@ -1,0 +1,58 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>Fork with a placement: the child on this node, on a given node, or on any other fork host.</summary>
+public sealed partial class Libc
+{
+    private Address? _node;
+
+    /// <summary>The node this process runs on: its actor system's own address (<c>akka://name</c> without remoting).</summary>
+    public Address Node => _node ??= _provider.DefaultAddress;
+
+    /// <summary>
+    /// Fork with the child placed by <paramref name="placement"/>. <see cref="ForkPlacement.Local"/> and
+    /// <see cref="ForkPlacement.OnNode"/> of this <see cref="Node"/> are <see cref="ForkAsync(ProcessMain)"/>. A child
+    /// placed elsewhere must be a registered program or a static method: a closure or a lambda is EINVAL, at once. A node
+    /// that is not a fork host is EHOSTUNREACH, at once; without a cluster no other node is one.
+    /// </summary>
+    public async Task<int> ForkAsync(ProcessMain child, ForkPlacement placement)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        ArgumentNullException.ThrowIfNull(placement);
+        if (IsLocal(placement)) return await ForkAsync(child);
+        Enter();
+        if (!CanRunElsewhere(child))
+        {
+            throw new PosixException(Errno.EINVAL,
+                $"{_programs.EntryFor(child).Name} is a closure or an unregistered lambda: it can only be forked locally, not {placement}");
+        }
+
+        throw new PosixException(Errno.EHOSTUNREACH, placement.Kind == ForkPlacementKind.OnNode
+            ? $"{placement.Node} is not a fork host: this node ({Node}) runs without a cluster"
+            : $"there is no fork host other than this node ({Node}): it runs without a cluster");
+    }
+
+    private bool IsLocal(ForkPlacement placement) => placement.Kind switch
+    {
+        ForkPlacementKind.Local => true,
+        ForkPlacementKind.OnNode => Node.Equals(placement.Node),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether another node can find <paramref name="child"/>: a program registered by name (every node registers the
+    /// same), or a static method; not a closure, a lambda or an instance method, whose state stays on this node.
+    /// </summary>
+    private bool CanRunElsewhere(ProcessMain child)
+    {
+        foreach (var name in _programs.Names)
+            if (_programs.TryGet(name, out var registered) && registered == child) return true;
+        var method = child.Method;
+        return child.Target is null
+            && method.IsStatic
+            && method.DeclaringType?.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) != true;
+    }
+}
