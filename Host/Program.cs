@@ -26,6 +26,7 @@ builder.Services.AddAkka("fork", akka => akka.ConfigureLoggers(loggers =>
     loggers.AddLoggerFactory();
 }));
 builder.Services.AddForkRuntime(builder.Configuration.GetSection(ForkHostOptions.Section));
+builder.AddProcessTree();
 builder.Services.AddHostedService<InitService>();
 
 using var host = builder.Build();
