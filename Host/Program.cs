@@ -33,6 +33,7 @@ if (MermaidTraceOptions.From(builder.Configuration.GetSection(ForkHostOptions.Se
     builder.Services.AddHostedService<MermaidTraceService>();
 }
 
+builder.AddProcessTree();
 builder.Services.AddHostedService<InitService>();
 
 using var host = builder.Build();

@@ -24,7 +24,7 @@ public static class ForkRuntimeHostingExtensions
             ForkTracing.Use(system, provider.GetRequiredService<ILoggerFactory>());
             var options = provider.GetRequiredService<IOptions<ForkRuntimeOptions>>().Value;
             var host = provider.GetRequiredService<IOptions<ForkHostOptions>>().Value;
-            return ForkRuntime.Create(system, options with { HostStreams = host.HostStreams() });
+            return ForkRuntime.Create(system, options with { HostStreams = host.HostStreams(), KeepHistory = options.KeepHistory || host.ShowsTree });
         });
         return services;
     }
@@ -71,6 +71,7 @@ public static class ForkRuntimeHostingExtensions
                 problems.Add($"{ForkHostOptions.Section}:Program names no built-in program (was \"{options.Program}\"; known: {string.Join(", ", _programs.Names)}).");
             if (options.Stdio is not ("null" or "console"))
                 problems.Add($"{ForkHostOptions.Section}:Stdio must be null or console (was \"{options.Stdio}\").");
+            problems.AddRange(options.TreeProblems());
             problems.AddRange(options.ToProcessOptions().Validate().Select(p => $"{ForkHostOptions.Section}:{p}"));
             return problems.Count > 0 ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
         }

@@ -23,7 +23,7 @@ internal sealed partial class Core : TracedActor
     {
         _setup = setup;
         _options = setup.Runtime.Options;
-        _table = new ProcessTable(_options.PidMax);
+        _table = setup.Table ?? new ProcessTable(_options.PidMax);
         _initConfig = ConfigRom.Generate(ChildConfig.ForInit(setup.Runtime.InitImage, setup.Runtime.Options.HostStreams is not null));
         _log = ForkTracing.For(Context.System).LoggerFactory.CreateLogger(ForkTracing.LogCategory);
         Receive<AllocatePid>(Handle);

@@ -7,7 +7,7 @@ namespace Fork.Actors;
 /// <summary>
 /// The entry point: runs programs as init of new pid namespaces on an actor system, its own or a given one.
 /// </summary>
-public sealed class ForkRuntime : IAsyncDisposable
+public sealed partial class ForkRuntime : IAsyncDisposable
 {
     private static long _namespaces;
     private readonly bool _ownsSystem;
@@ -47,11 +47,13 @@ public sealed class ForkRuntime : IAsyncDisposable
         var problems = image.Validate();
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         var done = new TaskCompletionSource<WaitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done);
+        var table = NewTable(image);
+        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done) { Table = table };
         IActorRef core;
         try
         {
             core = System.ActorOf(Core.Props(setup), $"namespace-{Interlocked.Increment(ref _namespaces)}");
+            Track(table, image, done.Task);
         }
         catch (Exception) when (System.WhenTerminated.IsCompleted || Volatile.Read(ref _disposed) != 0)
         {

@@ -36,6 +36,13 @@ public sealed record ForkRuntimeOptions
 
     public int PidMax { get; init; } = 4_194_304;
 
+    /// <summary>
+    /// Keep every process that lives in the runtime's namespaces, with how it ended, for
+    /// <see cref="ForkRuntime.History"/> (the final tree of a run). Off by default: then nothing is recorded and a fork
+    /// pays one null check. On, it costs an entry of a few dozen bytes per process for the runtime's lifetime.
+    /// </summary>
+    public bool KeepHistory { get; init; }
+
     /// <summary>Clock of the namespace's RTC and timer services.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

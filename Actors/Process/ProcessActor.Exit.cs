@@ -13,7 +13,7 @@ internal sealed partial class ProcessActor
     private void Terminate(WaitStatus status)
     {
         // /proc says Z before anyone can learn of the end (its descriptors close, its parent hears of it).
-        _view.Ended = true;
+        _view.Ending(status);
         _killed.Cancel();
         CloseAllDescriptors();
         var usage = Usage();

@@ -22,6 +22,9 @@ internal sealed class ProcessTable(int pidMax)
     private int _last = 1;
     private string? _closed;
 
+    /// <summary>Every process born here, when the runtime keeps a history (null: none, and no cost).</summary>
+    public ProcessHistory? History { get; init; }
+
     public int Count
     {
         get { lock (_gate) return _entries.Count; }
@@ -78,7 +81,9 @@ internal sealed class ProcessTable(int pidMax)
     {
         lock (_gate)
         {
-            if (_entries.Remove(pid, out var entry)) Leave(entry.Pgid);
+            if (!_entries.Remove(pid, out var entry)) return;
+            Leave(entry.Pgid);
+            History?.Reaped(pid);
         }
     }
 
@@ -101,6 +106,7 @@ internal sealed class ProcessTable(int pidMax)
     {
         _entries[pid] = entry;
         _groupSizes[entry.Pgid] = _groupSizes.GetValueOrDefault(entry.Pgid) + 1;
+        History?.Born(pid, entry, _entries.GetValueOrDefault(entry.Ppid)?.View?.Command);
     }
 
     private void Leave(int pgid)

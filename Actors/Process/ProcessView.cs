@@ -1,3 +1,5 @@
+using Fork.Messages;
+
 namespace Fork.Actors;
 
 /// <summary>
@@ -13,6 +15,7 @@ internal sealed class ProcessView(string command)
     private volatile bool _ended;
     private volatile Libc? _libc;
     private volatile AddressSpace? _memory;
+    private volatile ProcessEnd? _end;
 
     public string Command
     {
@@ -33,6 +36,19 @@ internal sealed class ProcessView(string command)
         set => _ended = value;
     }
 
+    /// <summary>How the process ended and the pages it owned then (null while it lives): what a zombie shows.</summary>
+    public ProcessEnd? End => _end;
+
+    /// <summary>
+    /// The process ends with <paramref name="status"/>: written once by its actor, before its memory is released, so the
+    /// pages it owned are kept; <see cref="Ended"/> is set after it, so a reader that sees Z sees the status too.
+    /// </summary>
+    public void Ending(WaitStatus status)
+    {
+        _end = new ProcessEnd(status, Memory?.ChargedBytes ?? 0);
+        _ended = true;
+    }
+
     public Libc? Libc
     {
         get => _libc;
@@ -51,3 +67,6 @@ internal sealed class ProcessView(string command)
 
     public long ResidentBytes => Ended ? 0 : Memory?.ChargedBytes ?? 0;
 }
+
+/// <summary>The wait status a process ended with and the bytes of the pages it owned when it did.</summary>
+internal sealed record ProcessEnd(WaitStatus Status, long ResidentBytes);
