@@ -47,7 +47,7 @@ public sealed class ForkRuntime : IAsyncDisposable
         var problems = image.Validate();
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         var done = new TaskCompletionSource<WaitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done);
+        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image) { Origin = global::System.Diagnostics.Activity.Current?.Context ?? default }, Programs.EntryFor(init), done);
         IActorRef core;
         try
         {
