@@ -18,7 +18,10 @@ internal sealed partial class InitService(
     {
         var program = options.Value;
         Started(logger, program.Program, string.Join(' ', program.Args));
+        // One trace per run: init's activities are children of this one (none is made unless telemetry is on).
+        using var run = Telemetry.Source.StartActivity($"run {program.Program}");
         var status = await runtime.RunAsync(program.Program, program.ToProcessOptions(), stoppingToken);
+        run?.SetTag("fork.program", program.Program).SetTag("fork.wait.status", status.ToString());
         exitCode.Value = ExitCode.Of(status);
         Ended(logger, program.Program, status.ToString(), exitCode.Value);
         lifetime.StopApplication();

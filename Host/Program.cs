@@ -12,7 +12,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     Args = args,
     ContentRootPath = AppContext.BaseDirectory,
 });
-var problems = ForkRuntimeHostingExtensions.Problems(builder.Configuration.GetSection(ForkHostOptions.Section));
+var problems = ForkRuntimeHostingExtensions.Problems(builder.Configuration.GetSection(ForkHostOptions.Section)).Concat(Telemetry.Problems(builder.Configuration)).ToList();
 if (problems.Count > 0)
 {
     foreach (var problem in problems) Console.Error.WriteLine($"configuration error: {problem}");
@@ -35,6 +35,7 @@ if (MermaidTraceOptions.From(builder.Configuration.GetSection(ForkHostOptions.Se
 
 builder.AddProcessTree();
 builder.Services.AddHostedService<InitService>();
+builder.AddForkTelemetry();
 
 using var host = builder.Build();
 var exitCode = host.Services.GetRequiredService<ExitCode>();

@@ -118,6 +118,7 @@ internal sealed class CloneService : TracedActor
         for (var i = 0; i < chunks.Length; i++)
             chunks[i] = new MemoryChunk(regions[i].At, regions[i].Size, clone.Image.Pages[regions[i].At]);
         clone.DescriptorsTaken = true;
+        ForkMetrics.Cloned(chunks);
         Sender.Tell(new CloneChunk(chunks, clone.Descriptors));
     }
 

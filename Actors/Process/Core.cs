@@ -51,6 +51,7 @@ internal sealed partial class Core : TracedActor
         var servers = new LocalServers();
         _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names, _table, _options.HostStreams), "fs");
         _table.AddInit();
+        LiveNamespaces.Add(_table);
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
             new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers, Command = _setup.Runtime.InitImage.Binary };
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
@@ -68,6 +69,7 @@ internal sealed partial class Core : TracedActor
     protected override void PostStop()
     {
         foreach (var timer in _timers.Values) timer.Dispose();
+        LiveNamespaces.Remove(_table);
         _setup.Done.TrySetException(new InvalidOperationException("the namespace was stopped before init ended"));
     }
 

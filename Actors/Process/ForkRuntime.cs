@@ -48,7 +48,7 @@ public sealed partial class ForkRuntime : IAsyncDisposable
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         var done = new TaskCompletionSource<WaitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var table = NewTable(image);
-        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image), Programs.EntryFor(init), done) { Table = table };
+        var setup = new CoreSetup(new RuntimeContext(Options, Programs, image) { Origin = global::System.Diagnostics.Activity.Current?.Context ?? default }, Programs.EntryFor(init), done) { Table = table };
         IActorRef core;
         try
         {
@@ -60,7 +60,6 @@ public sealed partial class ForkRuntime : IAsyncDisposable
             // The actor system is terminating (Akka: "Cannot create child while terminating"): say what the caller did.
             throw new ObjectDisposedException(nameof(ForkRuntime), "the runtime's actor system has terminated");
         }
-
 
         if (cancellationToken.CanBeCanceled)
         {

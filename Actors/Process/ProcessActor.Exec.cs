@@ -40,6 +40,7 @@ internal sealed partial class ProcessActor
             _romServices = null;
         }
 
+        ForkActivities.Exec(_setup.Origin, Pid, _view.Command, exec.Program);
         _view.Command = exec.Program;
         Log.Exec(_log, Pid, exec.Program);
         StartProgram(new ProgramEntry(exec.Program, null), exec.Args, exec.Environment, exec.Cwd, ignored, []);

@@ -20,9 +20,9 @@ internal sealed partial class ProcessActor
         _memory?.Release();
         _account.Retire(_setup.Root);
         _setup.Core.Tell(new ProcessEnded(Pid));
-        _parkedWaits.Clear();
+        AbandonParkedWaits();
         AbandonQuotaRequests();
-        foreach (var pending in _pendingForks.Values) pending.ReplyTo.Tell(new LibcError(Errno.EINTR, $"process {Pid} ended"));
+        foreach (var pending in _pendingForks.Values) ForkInterrupted(pending);
         _pendingForks.Clear();
         _logSession?.Service.Tell(new SessionClose(_logSession.SessionId));
         ForkMetrics.Exits.Add(1);
@@ -85,6 +85,9 @@ internal sealed partial class ProcessActor
             // A descendant's request still on its way through this process: the namespace's root serves it now.
             case SessionRequest request:
                 _setup.Core.Forward(request);
+                break;
+            case SignalSent:
+                ForkActivities.KillerEnded(Sender);
                 break;
             case ILibcRequest and not ProgramEnded:
                 Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended"));

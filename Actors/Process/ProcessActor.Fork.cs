@@ -23,9 +23,10 @@ internal sealed partial class ProcessActor
         var replyTo = Sender;
         var started = Stopwatch.GetTimestamp();
         var number = ++_forks;
+        var activity = ForkActivities.StartFork(_setup.Origin, Pid, _pgid, _view.Command);
         WithQuota(_options.ForkQuota,
-            granted: () => CreateChild(fork, number, replyTo, started),
-            denied: reason => ForkFailed(replyTo, $"fork refused: {reason}"));
+            granted: () => CreateChild(fork, number, replyTo, started, activity),
+            denied: reason => ForkFailed(replyTo, $"fork refused: {reason}", activity));
     }
 
     /// <summary>The trace's id of a fork request is known when it is received: the next fork of this process.</summary>
@@ -36,14 +37,16 @@ internal sealed partial class ProcessActor
         _ => null,
     };
 
-    private void CreateChild(ForkRequest fork, long number, IActorRef replyTo, long started)
+    private void CreateChild(ForkRequest fork, long number, IActorRef replyTo, long started, Activity? activity)
     {
         if (_setup.Pids.Allocate(Pid, _pgid) is not { } pid)
         {
             _account.Credit(_options.ForkQuota);
-            ForkFailed(replyTo, $"fork refused: {_setup.Pids.Refusal}");
+            ForkFailed(replyTo, $"fork refused: {_setup.Pids.Refusal}", activity);
             return;
         }
+
+        ForkActivities.Forked(activity, pid);
 
         var image = fork.Image;
         var inherited = new List<InheritedDescriptor>(_fds.Count);
@@ -56,13 +59,14 @@ internal sealed partial class ProcessActor
             Entry = fork.Child, Command = _view.Command, Handlers = image.Handlers, Interrupting = image.Interrupting, Reserve = _options.ProcessReserve,
             Account = new QuotaAccount(Quota.Zero, _account, _options.ProcessReserve),
             Fork = number, OpenLog = _logSession is not null,
+            Origin = activity?.Context ?? _setup.Origin,
         };
         var forked = Context.ActorOf(
             ForkedChild.Props(new ForkedChildSetup(child, ChildConfigFor(pid, image), inherited, _cloneService, _romServices)),
             $"child-{pid}-{++_childSequence}");
         Context.Watch(forked);
         _children.Add(pid, forked, _pgid);
-        _pendingForks[pid] = new PendingFork(replyTo, started, number);
+        _pendingForks[pid] = new PendingFork(replyTo, started, number, activity);
 
         // Descriptions are retained by this process's message, so no close of its own can overtake them.
         _setup.FileSystem.Tell(new FsDescribe([.. inherited.Select(d => d.Description)], Retain: true), forked);
@@ -94,10 +98,18 @@ internal sealed partial class ProcessActor
             ChildConfig.ImageNodes(own.Others, image.Args, image.Environment));
     }
 
-    private static void ForkFailed(IActorRef replyTo, string reason)
+    private static void ForkFailed(IActorRef replyTo, string reason, Activity? activity)
     {
         ForkMetrics.ForkFailures.Add(1);
+        ForkActivities.ForkFailed(activity, Errno.EAGAIN, reason);
         replyTo.Tell(new LibcError(Errno.EAGAIN, reason));
+    }
+
+    /// <summary>The forking process ended before its child was ready: the fork fails with EINTR.</summary>
+    private void ForkInterrupted(PendingFork pending)
+    {
+        ForkActivities.ForkFailed(pending.Activity, Errno.EINTR, $"process {Pid} ended");
+        pending.ReplyTo.Tell(new LibcError(Errno.EINTR, $"process {Pid} ended"));
     }
 
     private void Handle(ChildReady ready)
@@ -106,8 +118,9 @@ internal sealed partial class ProcessActor
         if (!_pendingForks.Remove(ready.Pid, out var pending)) return;
         ForkMetrics.Forks.Add(1);
         ForkMetrics.ForkDuration.Record(Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);
+        ForkActivities.ForkReady(pending.Activity);
         pending.ReplyTo.Tell(new LibcOk(ready.Pid));
     }
 
-    private sealed record PendingFork(IActorRef ReplyTo, long Started, long Fork);
+    private sealed record PendingFork(IActorRef ReplyTo, long Started, long Fork, Activity? Activity);
 }

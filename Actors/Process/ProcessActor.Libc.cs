@@ -16,7 +16,7 @@ internal sealed partial class ProcessActor
             case Wait4 wait: Handle(wait); return true;
             case CancelWait cancel: Handle(cancel); return true;
             case Interrupt: InterruptWait(Sender); return true;
-            case KillProcess kill: _setup.Core.Forward(new KillRequest(Pid, kill.Pid, kill.Signal)); return true;
+            case KillProcess kill: Handle(kill); return true;
             case SetPgid set: _setup.Core.Forward(new SetPgidRequest(Pid, set.Pid, set.Pgid)); return true;
             case GetPgrp: Sender.Tell(new LibcOk(_pgid)); return true;
             case OpenSession open: _policy.Tell(new SessionRequest(open.Service, "", Quota.Zero), Sender); return true;

@@ -8,6 +8,16 @@ namespace Fork.Actors;
 // continue) takes effect at once for everyone else.
 internal sealed partial class ProcessActor
 {
+    /// <summary>kill goes to the core, which answers the caller; traced, through a reference that ends its activity.</summary>
+    private void Handle(KillProcess kill)
+    {
+        var request = new KillRequest(Pid, kill.Pid, kill.Signal);
+        if (ForkActivities.StartKill(_setup.Origin, Pid, kill, Sender, ((ExtendedActorSystem)Context.System).Provider) is { } traced)
+            _setup.Core.Tell(request, traced);
+        else
+            _setup.Core.Forward(request);
+    }
+
     private void Handle(DeliverSignal deliver)
     {
         if (ShieldsInit(deliver)) return;

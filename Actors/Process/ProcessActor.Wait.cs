@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Fork.Messages;
 
@@ -8,7 +9,7 @@ namespace Fork.Actors;
 internal sealed partial class ProcessActor
 {
     private readonly ChildRegistry _children = new();
-    private readonly List<(Wait4 Request, IActorRef ReplyTo)> _parkedWaits = [];
+    private readonly List<ParkedWait> _parkedWaits = [];
     private int _pgid;
 
     private bool OnParentRole(object message)
@@ -38,22 +39,23 @@ internal sealed partial class ProcessActor
 
     private void Handle(Wait4 wait)
     {
+        var parked = new ParkedWait(wait, Sender, Stopwatch.GetTimestamp(), ForkActivities.StartWait(_setup.Origin, Pid, wait));
         if ((wait.Options & ~ChildRegistry.KnownOptions) != 0)
         {
             // POSIX: unknown option bits are EINVAL (Genode 2019 ignored them).
-            Sender.Tell(WaitResult.Failed(Errno.EINVAL));
+            Answer(parked, WaitResult.Failed(Errno.EINVAL));
             return;
         }
 
         if (wait.Pid == int.MinValue)
         {
             // Linux: -INT_MIN names no group, and wait4 says so with ESRCH.
-            Sender.Tell(WaitResult.Failed(Errno.ESRCH));
+            Answer(parked, WaitResult.Failed(Errno.ESRCH));
             return;
         }
 
-        if (TryWait(wait) is { } result) Sender.Tell(result);
-        else _parkedWaits.Add((wait, Sender));
+        if (TryWait(wait) is { } result) Answer(parked, result);
+        else _parkedWaits.Add(parked);
     }
 
     private void Handle(CancelWait cancel)
@@ -62,7 +64,7 @@ internal sealed partial class ProcessActor
         if (index < 0) return;
         var parked = _parkedWaits[index];
         _parkedWaits.RemoveAt(index);
-        parked.ReplyTo.Tell(WaitResult.Failed(Errno.EINTR));
+        Answer(parked, WaitResult.Failed(Errno.EINTR));
     }
 
     /// <summary>A caught signal interrupts the program's wait4 still parked here (its reply reference is the sender).</summary>
@@ -70,8 +72,26 @@ internal sealed partial class ProcessActor
     {
         var index = _parkedWaits.FindIndex(p => ReferenceEquals(p.ReplyTo, call));
         if (index < 0) return;
+        var parked = _parkedWaits[index];
         _parkedWaits.RemoveAt(index);
+        ForkMetrics.WaitDuration.Record(Stopwatch.GetElapsedTime(parked.Started).TotalMilliseconds);
+        ForkActivities.WaitInterrupted(parked.Activity);
         call.Tell(Interrupted.Nothing);
+    }
+
+    /// <summary>Answers a wait4; its duration and activity end first, so the program never sees an answer they lack.</summary>
+    private static void Answer(in ParkedWait wait, WaitResult result)
+    {
+        ForkMetrics.WaitDuration.Record(Stopwatch.GetElapsedTime(wait.Started).TotalMilliseconds);
+        ForkActivities.WaitAnswered(wait.Activity, result);
+        wait.ReplyTo.Tell(result);
+    }
+
+    /// <summary>The process ended: its parked waits are answered by no one (its program is unwound).</summary>
+    private void AbandonParkedWaits()
+    {
+        foreach (var parked in _parkedWaits) ForkActivities.WaitAbandoned(parked.Activity);
+        _parkedWaits.Clear();
     }
 
     /// <summary>The answer to <paramref name="wait"/> now, or null when it must block.</summary>
@@ -105,11 +125,11 @@ internal sealed partial class ProcessActor
     {
         for (var i = 0; i < _parkedWaits.Count;)
         {
-            var (request, replyTo) = _parkedWaits[i];
-            if (TryWait(request) is { } result)
+            var parked = _parkedWaits[i];
+            if (TryWait(parked.Request) is { } result)
             {
                 _parkedWaits.RemoveAt(i);
-                replyTo.Tell(result);
+                Answer(parked, result);
             }
             else
             {
@@ -150,4 +170,7 @@ internal sealed partial class ProcessActor
         Sender.Tell(new Adopted(adopt.Pid));
         if (adopt.Status is { } status) Handle(new ChildExited(adopt.Pid, status, adopt.Usage, adopt.Returned));
     }
+
+    /// <summary>A wait4 until it is answered: who asked, since when, and its activity (null without a listener).</summary>
+    private readonly record struct ParkedWait(Wait4 Request, IActorRef ReplyTo, long Started, Activity? Activity);
 }

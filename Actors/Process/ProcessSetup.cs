@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Fork.Messages;
 
@@ -48,7 +49,13 @@ internal sealed record ProcessSetup(
 
     /// <summary>The trace's id of the <paramref name="fork"/>th fork of <paramref name="pid"/>.</summary>
     public static string TraceForkId(int pid, long fork) => $"{pid}.{fork}";
+    /// <summary>The parent of the process's activities: the fork activity that made it (init's: the namespace's origin).</summary>
+    public ActivityContext Origin { get; init; } = Runtime.Origin;
 }
 
 /// <summary>What every process of a namespace shares: read-only options, the program registry and init's image.</summary>
-internal sealed record RuntimeContext(ForkRuntimeOptions Options, ProgramRegistry Programs, ProcessOptions InitImage);
+internal sealed record RuntimeContext(ForkRuntimeOptions Options, ProgramRegistry Programs, ProcessOptions InitImage)
+{
+    /// <summary>The activity current where the namespace was started (RunAsync): the parent of init's activities.</summary>
+    public ActivityContext Origin { get; init; }
+}

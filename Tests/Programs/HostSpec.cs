@@ -55,12 +55,32 @@ public sealed class HostSpec
         Assert.Contains(lines, l => l.EndsWith(" sh", StringComparison.Ordinal) && l.TrimStart().StartsWith("1 ", StringComparison.Ordinal));
     }
 
+    // OpenTelemetry's console exporter: the fork activities, each under its parent (the grandchild's fork under the fork
+    // that made pid 2, init's under the host's run), printed before the host exits.
+    [Fact]
+    public async Task With_telemetry_on_the_console_the_host_prints_the_fork_activities_with_their_parents()
+    {
+        var (exit, output, _) = await RunHost("--Fork:Telemetry=console", "--Logging:LogLevel:Fork.Trace=Warning");
+        Assert.Equal(0, exit);
+        var activities = output.Split("Activity.TraceId:").Skip(1).Select(ConsoleActivity.Parse).ToList();
+        var run = Assert.Single(activities, a => a.Name == "run test-fork");
+        var child = Assert.Single(activities, a => a.Name == "fork" && a.Tags.GetValueOrDefault("fork.pid") == "2");
+        var grandchild = Assert.Single(activities, a => a.Name == "fork" && a.Tags.GetValueOrDefault("fork.pid") == "3");
+        Assert.Matches("^[0-9a-f]{16}$", child.ParentSpanId);
+        Assert.Equal(run.SpanId, child.ParentSpanId);
+        Assert.Equal(child.SpanId, grandchild.ParentSpanId);
+        Assert.Equal("2", grandchild.Tags["fork.ppid"]);
+        Assert.Contains(activities, a => a.Name == "wait4" && a.Tags.GetValueOrDefault("fork.wait.result_pid") == "3" && a.ParentSpanId == child.SpanId);
+        Assert.Contains("Metric Name: fork.clone.bytes", output);
+    }
+
     [Theory]
     [InlineData("--Fork:Stdio=terminal", "Fork:Stdio")]
     [InlineData("--Fork:ForkRamQuota=abc", "Fork:ForkRamQuota")]
     [InlineData("--Fork:Program=nope", "Fork:Program")]
     [InlineData("--Fork:CloneBufferSize=1000", "Fork:CloneBufferSize")]
     [InlineData("--Fork:Cwd=relative", "Fork:Cwd")]
+    [InlineData("--Fork:Telemetry=bogus", "Fork:Telemetry")]
     public async Task A_bad_setting_stops_the_host_with_one_sentence_naming_it_and_exit_code_2(string argument, string key)
     {
         var (exit, output, errors) = await RunHost(argument);
@@ -117,5 +137,19 @@ public sealed class HostSpec
         }
 
         return (host.ExitCode, await output, await errors);
+    }
+
+    /// <summary>One activity as the console exporter prints it: "Activity.X: value" lines, then indented tags.</summary>
+    private sealed record ConsoleActivity(string Name, string SpanId, string? ParentSpanId, Dictionary<string, string> Tags)
+    {
+        public static ConsoleActivity Parse(string block)
+        {
+            var lines = block.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            string? Field(string name) =>
+                lines.FirstOrDefault(l => l.StartsWith($"Activity.{name}:", StringComparison.Ordinal))?[(name.Length + 10)..].Trim();
+            var tags = lines.SkipWhile(l => l != "Activity.Tags:").Skip(1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))
+                .Select(l => l.Trim().Split(": ", 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
+            return new ConsoleActivity(Field("DisplayName") ?? "", Field("SpanId") ?? "", Field("ParentSpanId"), tags);
+        }
     }
 }
