@@ -35,10 +35,3 @@ public sealed record MermaidTraceOptions(string? Path, MermaidScope Scope)
         return Path?.EndsWith(".md", StringComparison.OrdinalIgnoreCase) == true ? $"```mermaid\n{diagram.TrimEnd()}\n```\n" : diagram;
     }
 }
-
-/// <summary>What a Mermaid trace draws: the first fork (from its request to its return in the parent) or the whole run.</summary>
-public enum MermaidScope
-{
-    FirstFork,
-    Run,
-}
