@@ -19,10 +19,12 @@ internal sealed class ForkedChild : TracedActor
     private IActorRef _process = ActorRefs.Nobody;
     private Quota _returned;
     private bool _handedOver;
+    private readonly string? _forkId;
 
     public ForkedChild(ForkedChildSetup setup)
         : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.CloneService, setup.RomServices)
     {
+        _forkId = setup.Child.ForkId;
         StartingUp(new ConfigRomState(setup.Config, setup.Descriptors));
     }
 
@@ -44,6 +46,11 @@ internal sealed class ForkedChild : TracedActor
     }
 
     protected override int TracePid => _pid;
+
+    protected override void OnTraceEntered()
+    {
+        if (Behaviour == nameof(StartingUp)) TraceFork = _forkId;
+    }
 
     /// <summary>
     /// However this policy ends (reaped, or stopped with its parent), its process goes with it, unless init took it

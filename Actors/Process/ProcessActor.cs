@@ -50,6 +50,11 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 
     protected override int TracePid => _setup.Pid;
 
+    protected override void OnTraceEntered()
+    {
+        if (Behaviour == nameof(Booting)) TraceFork = _setup.ForkId;
+    }
+
     public static Props Props(ProcessSetup setup) => FactoryProps.Of(() => new ProcessActor(setup));
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

@@ -94,7 +94,11 @@ public sealed class ForkTracing : IExtension
         else Trace.Received(logger, record.Sequence, record.Sender, record.Receiver, record.Behaviour, record.Text, record.Fork ?? "-");
     }
 
-    internal void Enter(ActorPath path, TraceParticipant participant) => _participants[path] = participant;
+    /// <summary>
+    /// The participant at <paramref name="path"/>, made with <paramref name="name"/> if there is none: the actor itself and
+    /// the actor that made it (announcing it) may come first, and both must hold the same one.
+    /// </summary>
+    internal TraceParticipant Join(ActorPath path, string name) => _participants.GetOrAdd(path, static (_, n) => new TraceParticipant(n), name);
 
     internal void Leave(ActorPath path) => _participants.TryRemove(path, out _);
 

@@ -143,8 +143,7 @@ internal abstract class TracedActor : UntypedActor
     /// </summary>
     private void Enter()
     {
-        _participant = _tracing.Find(Self.Path) ?? new TraceParticipant(TraceName);
-        _tracing.Enter(Self.Path, _participant);
+        _participant = _tracing.Join(Self.Path, TraceName);
         OnTraceEntered();
         if (Behaviour != "Serving") _tracing.StateChanged(_trace, _participant, Behaviour, Behaviour);
     }
@@ -160,7 +159,7 @@ internal abstract class TracedActor : UntypedActor
     /// </summary>
     protected void TraceAnnounce(IActorRef actor, string name, string? fork)
     {
-        if (_participant is not null) _tracing.Enter(actor.Path, new TraceParticipant(name) { Fork = fork });
+        if (_participant is not null) _tracing.Join(actor.Path, name).Fork = fork;
     }
 
     /// <summary>The fork <paramref name="actor"/> is part of now, as the trace knows it.</summary>
