@@ -91,9 +91,9 @@ internal sealed partial class Core : TracedActor
         if (_ending && started.Pid != 1) entry.Deliver(new DeliverSignal(Signal.SIGKILL, 0));
     }
 
+    /// <summary>The reaper released the pid from the table itself (it may already be handed out again): only count.</summary>
     private void Handle(PidReleased released)
     {
-        _table.Release(released.Pid);
         if (_ending && _table.Count == 1) _init.Tell(NamespaceEmpty.Instance);
     }
 

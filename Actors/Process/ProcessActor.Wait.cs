@@ -114,6 +114,9 @@ internal sealed partial class ProcessActor
         _children.Remove(child.Pid);
         Context.Unwatch(child.Policy);
         child.Policy.Tell(Reap.Instance);
+        // The pid leaves the table before wait4 returns, so /proc no longer lists it when the caller looks (POSIX); the
+        // core only hears of it, to end the namespace once init is alone.
+        _setup.Pids.Release(child.Pid);
         _setup.Core.Tell(new PidReleased(child.Pid));
         _account.Credit(exit.Returned);
         ForkMetrics.Reaps.Add(1);

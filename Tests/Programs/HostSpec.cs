@@ -81,6 +81,7 @@ public sealed class HostSpec
     [InlineData("--Fork:CloneBufferSize=1000", "Fork:CloneBufferSize")]
     [InlineData("--Fork:Cwd=relative", "Fork:Cwd")]
     [InlineData("--Fork:Telemetry=bogus", "Fork:Telemetry")]
+    [InlineData("--Fork:Trace:Mermaid:Scope=everything", "Fork:Trace:Mermaid")]
     public async Task A_bad_setting_stops_the_host_with_one_sentence_naming_it_and_exit_code_2(string argument, string key)
     {
         var (exit, output, errors) = await RunHost(argument);
@@ -101,6 +102,63 @@ public sealed class HostSpec
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.StartsWith("Fork:PidMax", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Fork:ForkCapQuota", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("fork.md", null, true)]
+    [InlineData("run.mmd", "run", false)]
+    public async Task The_host_writes_the_first_fork_or_the_whole_run_as_a_mermaid_diagram(string file, string? scope, bool fenced)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{file}");
+        try
+        {
+            string[] args = ["--Logging:LogLevel:Fork.Trace=Warning", $"--Fork:Trace:Mermaid={path}", .. scope is null ? [] : new[] { $"--Fork:Trace:Mermaid:Scope={scope}" }];
+            var (exit, _, _) = await RunHost(args);
+
+            Assert.Equal(0, exit);
+            var diagram = await File.ReadAllTextAsync(path);
+            Assert.Equal(fenced, diagram.StartsWith("```mermaid\nsequenceDiagram\n", StringComparison.Ordinal));
+            foreach (var role in new[] { "ForkedChild 2", "CloneService 1", "LocalRomService 1", "ParentService 1" })
+                Assert.Contains(role, diagram);
+            // The first fork ends with its return in the parent; the run goes on to the grandchild's fork and the reaps.
+            Assert.Equal(scope == "run", diagram.Contains("ForkedChild 3"));
+            Assert.Equal(scope == "run", diagram.Contains("Wait4"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_host_told_to_stop_while_init_runs_exits_143_with_one_line_and_no_stack_trace()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fork.Host.dll"));
+        foreach (var arg in new[] { "--Fork:Program=sleep", "--Fork:Args:0=sleep", "--Fork:Args:1=60", "--Logging:LogLevel:Fork.Trace=Warning" })
+            start.ArgumentList.Add(arg);
+        using var host = Process.Start(start)!;
+        var errors = host.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            // Init runs once the host says so; then the host gets SIGTERM, as from a service manager.
+            while (await host.StandardOutput.ReadLineAsync(bound.Token) is { } line && !line.Contains("running sleep as init"))
+            {
+            }
+
+            using (var kill = Process.Start("kill", ["-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(bound.Token);
+            var output = await host.StandardOutput.ReadToEndAsync(bound.Token);
+            await host.WaitForExitAsync(bound.Token);
+
+            Assert.Contains(host.ExitCode, new[] { 143, 137 });
+            Assert.DoesNotContain("Unhandled exception", output + await errors);
+            Assert.DoesNotContain("   at ", output + await errors);
+        }
+        finally
+        {
+            if (!host.HasExited) host.Kill(entireProcessTree: true);
+        }
     }
 
     private static Task<(int Exit, string Output, string Errors)> RunHost(params string[] args) => RunHost(args, null);
