@@ -44,7 +44,7 @@ public sealed class HostSpec
     [Fact]
     public async Task An_interactive_shell_reads_the_hosts_standard_input_line_by_line()
     {
-        var (exit, output, _) = await RunHost(
+        var (exit, output, _) = await HostProcess.Run(
             ["--Fork:Program=sh", "--Fork:Args:0=sh", "--Fork:Stdio=console", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Fork.Trace=Warning"],
             "echo typed\nps\nexit 3\n");
         Assert.Equal(3, exit);
@@ -133,11 +133,7 @@ public sealed class HostSpec
     [Fact]
     public async Task A_host_told_to_stop_while_init_runs_exits_143_with_one_line_and_no_stack_trace()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fork.Host.dll"));
-        foreach (var arg in new[] { "--Fork:Program=sleep", "--Fork:Args:0=sleep", "--Fork:Args:1=60", "--Logging:LogLevel:Fork.Trace=Warning" })
-            start.ArgumentList.Add(arg);
-        using var host = Process.Start(start)!;
+        using var host = HostProcess.Start(["--Fork:Program=sleep", "--Fork:Args:0=sleep", "--Fork:Args:1=60", "--Logging:LogLevel:Fork.Trace=Warning"]);
         var errors = host.StandardError.ReadToEndAsync();
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
@@ -161,41 +157,7 @@ public sealed class HostSpec
         }
     }
 
-    private static Task<(int Exit, string Output, string Errors)> RunHost(params string[] args) => RunHost(args, null);
-
-    private static async Task<(int Exit, string Output, string Errors)> RunHost(string[] args, string? input)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fork.Host.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var host = Process.Start(start)!;
-        if (input is not null)
-        {
-            await host.StandardInput.WriteAsync(input);
-            host.StandardInput.Close();
-        }
-
-        var output = host.StandardOutput.ReadToEndAsync();
-        var errors = host.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await host.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            host.Kill(entireProcessTree: true);
-            throw new TimeoutException("the host did not end within 60 s");
-        }
-
-        return (host.ExitCode, await output, await errors);
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunHost(params string[] args) => HostProcess.Run(args);
 
     /// <summary>One activity as the console exporter prints it: "Activity.X: value" lines, then indented tags.</summary>
     private sealed record ConsoleActivity(string Name, string SpanId, string? ParentSpanId, Dictionary<string, string> Tags)

@@ -88,7 +88,7 @@ public sealed class MermaidParserSpec
     [SkippableFact]
     public async Task Every_diagram_of_the_readme_parses()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = await File.ReadAllTextAsync(Path.Combine(HostProcess.RepositoryRoot(), "README.md"));
         var diagrams = Regex.Matches(readme, "```mermaid\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToArray();
 
         var (code, output) = await Check([], diagrams);
@@ -135,7 +135,7 @@ public sealed class MermaidParserSpec
     /// <summary>Runs <c>node check.mjs</c> on the diagrams: its exit code and what it printed.</summary>
     private static async Task<(int Code, string Output)> Check(string[] options, params string[] diagrams)
     {
-        var folder = Path.Combine(RepositoryRoot(), "Tests", "Tracing", "mermaid");
+        var folder = Path.Combine(HostProcess.RepositoryRoot(), "Tests", "Tracing", "mermaid");
         var node = Node();
         Skip.If(node is null, "node is not on PATH: install Node.js to parse the diagrams with Mermaid");
         Skip.If(!Directory.Exists(Path.Combine(folder, "node_modules")), "node_modules missing: run npm ci in Tests/Tracing/mermaid");
@@ -178,11 +178,4 @@ public sealed class MermaidParserSpec
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, OperatingSystem.IsWindows() ? "node.exe" : "node"))
             .FirstOrDefault(File.Exists);
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(MermaidParserSpec).Assembly.Location)!);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Fork.Actors.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("no Fork.Actors.sln above the test assembly");
-    }
 }

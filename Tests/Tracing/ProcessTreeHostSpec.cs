@@ -12,7 +12,7 @@ public sealed partial class ProcessTreeHostSpec
     [InlineData("live")]
     public async Task With_output_redirected_the_host_prints_the_final_tree_of_test_fork_once_as_plain_text(string mode)
     {
-        var (exit, output, _) = await RunHost($"--Fork:Tree={mode}");
+        var (exit, output, _) = await HostProcess.Run($"--Fork:Tree={mode}");
         Assert.Equal(0, exit);
         Assert.DoesNotContain('\x1b', output);
         var lines = output.Split('\n');
@@ -26,7 +26,7 @@ public sealed partial class ProcessTreeHostSpec
     [Fact]
     public async Task Without_Tree_the_host_prints_no_tree()
     {
-        var (exit, output, _) = await RunHost("--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Fork.Trace=Warning");
+        var (exit, output, _) = await HostProcess.Run("--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Fork.Trace=Warning");
         Assert.Equal(0, exit);
         Assert.DoesNotMatch(RootLine(), output);
     }
@@ -36,7 +36,7 @@ public sealed partial class ProcessTreeHostSpec
     [InlineData("--Fork:TreeRefresh=-00:00:01", "Fork:TreeRefresh")]
     public async Task A_bad_tree_setting_is_one_sentence_and_exit_code_2(string argument, string key)
     {
-        var (exit, output, errors) = await RunHost(argument);
+        var (exit, output, errors) = await HostProcess.Run(argument);
         Assert.Equal(2, exit);
         var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(key, line);
@@ -46,31 +46,4 @@ public sealed partial class ProcessTreeHostSpec
 
     [GeneratedRegex(@"^1 test-fork \[X exit 0\] \d+ pages?$", RegexOptions.Multiline)]
     private static partial Regex RootLine();
-
-    private static async Task<(int Exit, string Output, string Errors)> RunHost(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fork.Host.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var host = Process.Start(start)!;
-        var output = host.StandardOutput.ReadToEndAsync();
-        var errors = host.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await host.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            host.Kill(entireProcessTree: true);
-            throw new TimeoutException("the host did not end within 60 s");
-        }
-
-        return (host.ExitCode, await output, await errors);
-    }
 }

@@ -18,7 +18,7 @@ public sealed class ReadmeDiagramSpec
     public async Task Readmes_diagram_is_the_first_fork_of_test_fork_as_it_runs_now()
     {
         var diagram = await FirstForkOfTestFork();
-        var readme = Path.Combine(RepositoryRoot(), "README.md");
+        var readme = Path.Combine(HostProcess.RepositoryRoot(), "README.md");
         var text = await File.ReadAllTextAsync(readme);
         var start = text.IndexOf(Begin, StringComparison.Ordinal);
         var end = text.IndexOf(End, StringComparison.Ordinal);
@@ -62,14 +62,4 @@ public sealed class ReadmeDiagramSpec
         block.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
 
     private static List<string> Participants(string block) => [.. Lines(block).Where(l => l.StartsWith("participant "))];
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Fork.Actors.sln"))) return directory.FullName;
-        }
-
-        throw new InvalidOperationException("no Fork.Actors.sln above the test assembly");
-    }
 }
