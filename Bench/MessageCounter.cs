@@ -7,7 +7,8 @@ namespace Fork.Bench;
 
 /// <summary>
 /// A logger provider that counts the trace lines of <see cref="ForkTracing.TraceCategory"/> (one per message an actor
-/// receives) by the type name of the message, read from the structured argument "Message" of the log state.
+/// receives, and one per answer a program's call receives) by the type name of the message, read from the structured
+/// argument "Message" of the log state.
 /// </summary>
 internal sealed class MessageCounter : ILoggerProvider
 {
@@ -39,7 +40,8 @@ internal sealed class MessageCounter : ILoggerProvider
         if (state is not IReadOnlyList<KeyValuePair<string, object?>> arguments) return "(no structured state)";
         foreach (var (key, value) in arguments)
         {
-            if (key == MessageKey) return value is string name ? name : value?.GetType().Name ?? "null";
+            // The message as the trace renders it, "Type { fields }": counted by its type.
+            if (key == MessageKey) return value is string text ? text.Split(' ', 2)[0] : value?.GetType().Name ?? "null";
         }
 
         return "(no Message argument)";
@@ -53,7 +55,8 @@ internal sealed class MessageCounter : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (logLevel == LogLevel.Debug) owner.Count(state);
+            // Event 1 is a message received; event 2 an actor's change of state, which is no message.
+            if (logLevel == LogLevel.Debug && eventId.Id == 1) owner.Count(state);
         }
     }
 }
