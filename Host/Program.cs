@@ -24,7 +24,7 @@ builder.Services.AddAkka("fork", akka => akka.ConfigureLoggers(loggers =>
 {
     loggers.ClearLoggers();
     loggers.AddLoggerFactory();
-}));
+}).WithForkCluster(builder.Configuration.GetSection(ForkHostOptions.Section)));
 builder.Services.AddForkRuntime(builder.Configuration.GetSection(ForkHostOptions.Section));
 // The trace recorder starts before init does, so a diagram begins with the run's first message.
 if (MermaidTraceOptions.From(builder.Configuration.GetSection(ForkHostOptions.Section)).Options is { Path: not null } mermaid)

@@ -43,6 +43,7 @@ public static class ForkRuntimeHostingExtensions
             [
                 .. new ForkRuntimeOptionsValidation().Validate(null, runtime).Failures ?? [],
                 .. new ForkHostOptionsValidation().Validate(null, host).Failures ?? [],
+                .. ForkClusterOptions.From(section)?.Validate() ?? [],
                 .. MermaidTraceOptions.From(section).Problem is { } mermaid ? [mermaid] : Array.Empty<string>(),
             ];
         }

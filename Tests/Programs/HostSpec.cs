@@ -29,6 +29,58 @@ public sealed class HostSpec
         Assert.Contains("fork 1.1 | ProcessActor 1 -> Libc 1 (Call): LibcOk { Value = 2 }", output);
     }
 
+    // A one-node cluster (the node joins itself on any free port of 127.0.0.1) runs test-fork as one node does.
+    [Fact]
+    public async Task The_host_runs_test_fork_on_a_one_node_cluster()
+    {
+        var (exit, output, errors) = await RunHost("--Fork:Cluster:Port=0", "--Logging:LogLevel:Akka=Information", "--Logging:LogLevel:Fork.Trace=Warning");
+        Assert.Equal(0, exit);
+        Assert.Contains("[init] --- parent done ---", output);
+        Assert.Contains("[init -> 2 -> 3] pid 3: grand child says hello", output);
+        // The node is started (listening on a port of its own) before init runs; init does not wait for it to be Up.
+        Assert.Matches(@"Cluster Node \[akka\.tcp://fork@127\.0\.0\.1:[1-9][0-9]*\] - Started up successfully", output);
+        Assert.DoesNotContain("   at ", output + errors);
+    }
+
+    // Two hosts: the first joins itself and stays up (init sleeps), the second names it as its seed and is welcomed into
+    // its cluster while its init sleeps a little (init does not wait for the join), then leaves; the first sees it join.
+    [Fact]
+    public async Task A_second_host_joins_the_first_by_its_address_as_a_seed_node()
+    {
+        string[] logs = ["--Logging:LogLevel:Akka=Information", "--Logging:LogLevel:Fork.Trace=Warning"];
+        using var first = HostProcess.Start(["--Fork:Cluster:Port=0", "--Fork:Program=sleep", "--Fork:Args:0=sleep", "--Fork:Args:1=60", .. logs]);
+        var firstErrors = first.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            var seen = new System.Text.StringBuilder();
+            string? address = null;
+            while (address is null && await first.StandardOutput.ReadLineAsync(bound.Token) is { } line)
+            {
+                seen.AppendLine(line);
+                address = System.Text.RegularExpressions.Regex.Match(line, @"listens on addresses: \[(akka\.tcp://fork@127\.0\.0\.1:[0-9]+)\]") is { Success: true } m ? m.Groups[1].Value : null;
+            }
+
+            Assert.True(address is not null, seen.ToString());
+            var (exit, output, _) = await RunHost(
+                ["--Fork:Cluster:Port=0", $"--Fork:Cluster:SeedNodes:0={address}", "--Fork:Program=sleep", "--Fork:Args:0=sleep", "--Fork:Args:1=3", .. logs]);
+            Assert.Equal(0, exit);
+            Assert.Contains($"Welcome from [{address}]", output);
+
+            while (await first.StandardOutput.ReadLineAsync(bound.Token) is { } line && !line.Contains("is JOINING, roles [fork-host]"))
+            {
+            }
+
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync(bound.Token);
+            Assert.DoesNotContain("   at ", await firstErrors);
+        }
+        finally
+        {
+            if (!first.HasExited) first.Kill(entireProcessTree: true);
+        }
+    }
+
     // README's pipeline: init is sh, its descriptors 0, 1 and 2 are the host's console.
     [Fact]
     public async Task The_host_runs_a_shell_pipeline_with_the_console_as_its_standard_streams()
@@ -82,6 +134,10 @@ public sealed class HostSpec
     [InlineData("--Fork:Cwd=relative", "Fork:Cwd")]
     [InlineData("--Fork:Telemetry=bogus", "Fork:Telemetry")]
     [InlineData("--Fork:Trace:Mermaid:Scope=everything", "Fork:Trace:Mermaid")]
+    [InlineData("--Fork:Cluster:Port=70000", "Fork:Cluster:Port")]
+    [InlineData("--Fork:Cluster:SeedNodes:0=not an address", "Fork:Cluster:SeedNodes:0")]
+    [InlineData("--Fork:Cluster:SeedNodes:0=akka.tcp://other@127.0.0.1:4053", "Fork:Cluster:SeedNodes:0")]
+    [InlineData("--Fork:Cluster:Roles:0=", "Fork:Cluster:Roles:0")]
     public async Task A_bad_setting_stops_the_host_with_one_sentence_naming_it_and_exit_code_2(string argument, string key)
     {
         var (exit, output, errors) = await RunHost(argument);
