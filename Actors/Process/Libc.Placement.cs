@@ -16,7 +16,8 @@ public sealed partial class Libc
     /// Fork with the child placed by <paramref name="placement"/>. <see cref="ForkPlacement.Local"/> and
     /// <see cref="ForkPlacement.OnNode"/> of this <see cref="Node"/> are <see cref="ForkAsync(ProcessMain)"/>. A child
     /// placed elsewhere must be a registered program or a static method: a closure or a lambda is EINVAL, at once. A node
-    /// that is not a fork host is EHOSTUNREACH, at once; without a cluster no other node is one.
+    /// that is not a fork host (up and reachable), or no other fork host at all, is EHOSTUNREACH, at once; without a cluster
+    /// no other node is one. Onto another fork host the fork is ENOSYS for now: the remote protocol is not there yet.
     /// </summary>
     public async Task<int> ForkAsync(ProcessMain child, ForkPlacement placement)
     {
@@ -30,10 +31,24 @@ public sealed partial class Libc
                 $"{_programs.EntryFor(child).Name} is a closure or an unregistered lambda: it can only be forked locally, not {placement}");
         }
 
-        throw new PosixException(Errno.EHOSTUNREACH, placement.Kind == ForkPlacementKind.OnNode
-            ? $"{placement.Node} is not a fork host: this node ({Node}) runs without a cluster"
-            : $"there is no fork host other than this node ({Node}): it runs without a cluster");
+        var others = ForkHostsElsewhere();
+        var target = placement.Kind == ForkPlacementKind.OnNode ? placement.Node : others.FirstOrDefault();
+        if (target is null || !others.Contains(target))
+        {
+            var hosts = others.Count == 0 ? "none" : string.Join(", ", others);
+            throw new PosixException(Errno.EHOSTUNREACH, placement.Kind == ForkPlacementKind.OnNode
+                ? $"{placement.Node} is not a fork host that is up and reachable from {Node} (other fork hosts: {hosts})"
+                : $"there is no fork host other than this node ({Node}) that is up and reachable");
+        }
+
+        throw new PosixException(Errno.ENOSYS, $"{target} is a fork host, but forking onto another node is not implemented yet: fork locally");
     }
+
+    /// <summary>The fork hosts of this node's cluster other than this node, as this node sees them now (none without a cluster).</summary>
+    private IReadOnlyList<Address> ForkHostsElsewhere() =>
+        _provider.Guardian is ActorRefWithCell { Underlying.System: { } system }
+            ? [.. ForkCluster.Hosts(system).Where(host => !host.Equals(Node))]
+            : [];
 
     private bool IsLocal(ForkPlacement placement) => placement.Kind switch
     {

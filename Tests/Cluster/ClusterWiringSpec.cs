@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Fork.Actors;
 using Fork.Host;
+using Fork.Messages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -165,6 +166,54 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
             await Task.WhenAll(new[] { first, second, client }.Select(s => s.Terminate().WaitAsync(Bound)));
         }
     }
+
+    [Fact]
+    public async Task Placement_in_a_cluster_names_the_fork_hosts_and_refuses_what_it_cannot_do_yet()
+    {
+        var first = Node("fork-host");
+        var second = Node("fork-host");
+        try
+        {
+            await using var runtime = ForkRuntime.Create(first);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
+            Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
+            AwaitAssert(() => Assert.Equal(2, runtime.ForkHosts().Count), Bound);
+
+            var errors = new List<Errno>();
+            var status = await runtime.RunAsync(async libc =>
+            {
+                async Task Try(ForkPlacement placement, ProcessMain child)
+                {
+                    try
+                    {
+                        await libc.ForkAsync(child, placement);
+                        errors.Add(Errno.None);
+                    }
+                    catch (PosixException e)
+                    {
+                        errors.Add(e.Errno);
+                    }
+                }
+
+                await Try(ForkPlacement.OnNode(secondAddress), Exit0);
+                await Try(ForkPlacement.AnyOtherNode, Exit0);
+                await Try(ForkPlacement.OnNode(new Address("akka.tcp", "fork", "127.0.0.1", 1)), Exit0);
+                await Try(ForkPlacement.OnNode(secondAddress), _ => Task.FromResult(libc.Pid));
+                // Nothing was forked by any of them: no child to wait for.
+                return (await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error == Errno.ECHILD ? 0 : 1;
+            }).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(0), status);
+            Assert.Equal([Errno.ENOSYS, Errno.ENOSYS, Errno.EHOSTUNREACH, Errno.EINVAL], errors);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    private static Task<int> Exit0(Libc libc) => Task.FromResult(0);
 
     [Fact]
     public async Task A_terminated_cluster_node_knows_no_fork_host()
