@@ -4,9 +4,10 @@ namespace Fork.Messages;
 
 /// <summary>
 /// What a process runs: a program registered by <paramref name="Name"/> on every node, or, for a local
-/// fork only, the delegate itself in <paramref name="Local"/>.
+/// fork only, the delegate itself in <paramref name="Local"/>. Only the name crosses nodes: an entry with a
+/// <paramref name="Local"/> delegate (a closure's state lives on this node) cannot be serialized.
 /// </summary>
-public sealed record ProgramEntry(string Name, Delegate? Local)
+public sealed record ProgramEntry(string Name, Delegate? Local) : ICrossNode
 {
     public override string ToString() => Local is null ? Name : $"{Name} (local)";
 }
@@ -29,49 +30,49 @@ public sealed record ForkImage(
 public sealed record ForkRequest(ProgramEntry Child, ForkImage Image) : ILibcRequest;
 
 /// <summary>Parent → the new child's ForkedChild: the child's process, created beside it, that it polices.</summary>
-public sealed record ChildCreated(IActorRef Process);
+public sealed record ChildCreated(IActorRef Process) : ICrossNode;
 
 /// <summary>
 /// ForkedChild → parent: the child closed its clone session (or exited before): fork may return. <paramref name="Returned"/>
 /// is what the child gave back of its start quota (all but its reserve).
 /// </summary>
-public sealed record ChildReady(int Pid, Quota Returned = default);
+public sealed record ChildReady(int Pid, Quota Returned = default) : ICrossNode;
 
 /// <summary>ForkedChild → parent: the child ended; the parent is charged SIGCHLD.</summary>
-public sealed record ChildExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned);
+public sealed record ChildExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned) : ICrossNode;
 
 /// <summary>ForkedChild → parent: the child stopped or continued (a report for WUNTRACED / WCONTINUED).</summary>
-public sealed record ChildStateChanged(int Pid, WaitStatus Status);
+public sealed record ChildStateChanged(int Pid, WaitStatus Status) : ICrossNode;
 
 /// <summary>A process → its policy (ForkedChild or, for init, the core): the process ended.</summary>
-public sealed record ProcessExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned);
+public sealed record ProcessExited(int Pid, WaitStatus Status, ResourceUsage Usage, Quota Returned) : ICrossNode;
 
 /// <summary>A process → its policy: the process stopped or continued.</summary>
-public sealed record ProcessStateChanged(int Pid, WaitStatus Status);
+public sealed record ProcessStateChanged(int Pid, WaitStatus Status) : ICrossNode;
 
 /// <summary>The parent reaped the child: destroy the child's policy, process and sessions.</summary>
-public sealed record Reap
+public sealed record Reap : ICrossNode
 {
     public static readonly Reap Instance = new();
 }
 
 /// <summary>The parent ends: its ForkedChild hands its child over to init, through the namespace's core.</summary>
-public sealed record Orphan(IActorRef Core)
+public sealed record Orphan(IActorRef Core) : ICrossNode
 {
     public override string ToString() => "Orphan";
 }
 
 /// <summary>A child handed over to init (through the core, which fills in its group); <paramref name="Status"/> is set for a zombie.</summary>
-public sealed record Adopt(int Pid, string Name, IActorRef Process, WaitStatus? Status, ResourceUsage Usage, Quota Returned, int Pgid = 0);
+public sealed record Adopt(int Pid, string Name, IActorRef Process, WaitStatus? Status, ResourceUsage Usage, Quota Returned, int Pgid = 0) : ICrossNode;
 
 /// <summary>Init → the old ForkedChild: the child is init's now.</summary>
-public sealed record Adopted(int Pid);
+public sealed record Adopted(int Pid) : ICrossNode;
 
 /// <summary>The new ForkedChild → the process: your parent is now <paramref name="Ppid"/>; report to <paramref name="Policy"/>.</summary>
-public sealed record Reparented(int Ppid, IActorRef Policy);
+public sealed record Reparented(int Ppid, IActorRef Policy) : ICrossNode;
 
 /// <summary>The process → its old policy: nothing more comes your way, everything sent before this has arrived.</summary>
-public sealed record PolicyReleased
+public sealed record PolicyReleased : ICrossNode
 {
     public static readonly PolicyReleased Instance = new();
 }

@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace Fork.Messages;
 
 // The calls a program makes of its process, answered with LibcOk, LibcError or a specific record.
@@ -27,7 +29,7 @@ public sealed record ExecRequest(string Program, IReadOnlyList<string> Args, IRe
 /// sleep), with the call's reply reference as sender: a caught signal arrived, or the process ended. A call still parked
 /// there is answered <see cref="Interrupted"/>; one already answered is not affected.
 /// </summary>
-public sealed record Interrupt
+public sealed record Interrupt : ICrossNode
 {
     public static readonly Interrupt Instance = new();
 }
@@ -36,15 +38,18 @@ public sealed record Interrupt
 /// A blocked call was interrupted after moving <paramref name="Moved"/> bytes (a write's; 0 for everything else): by a
 /// signal (<paramref name="Cause"/> EINTR), or, for a write, by the last reader going (EPIPE).
 /// </summary>
-public sealed record Interrupted(long Moved, Errno Cause = Errno.EINTR)
+public sealed record Interrupted(long Moved, Errno Cause = Errno.EINTR) : ICrossNode
 {
     public static readonly Interrupted Nothing = new(0);
 }
 
 public sealed record OpenSession(string Service) : ILibcRequest;
 
-/// <summary>A line for the process's LOG session, opened on the first line (Genode: a parent service expanded on demand).</summary>
-public sealed record LogLine(string Text);
+/// <summary>
+/// A line for the process's LOG session, opened on the first line (Genode: a parent service expanded on demand). From a
+/// program to its own process, so it never leaves its node.
+/// </summary>
+public sealed record LogLine(string Text) : INoSerializationVerificationNeeded;
 
 public sealed record SetPgid(int Pid, int Pgid) : ILibcRequest;
 
@@ -52,7 +57,7 @@ public sealed record SetPgid(int Pid, int Pgid) : ILibcRequest;
 /// The core's answer to a kill that signalled the caller too, sent through the caller's process after the signal: the
 /// process answers the kill (its sender) once the signal is raised.
 /// </summary>
-public sealed record SignalSent
+public sealed record SignalSent : ICrossNode
 {
     public static readonly SignalSent Instance = new();
 }
@@ -62,5 +67,8 @@ public sealed record GetPgrp : ILibcRequest
     public static readonly GetPgrp Instance = new();
 }
 
-/// <summary>Marks a call of a program to its process: held back while the process is stopped.</summary>
-public interface ILibcRequest;
+/// <summary>
+/// Marks a call of a program to its process: held back while the process is stopped. A program and its process always
+/// share a node (the call's reply reference has no path another node could reach), so a call never crosses nodes.
+/// </summary>
+public interface ILibcRequest : INoSerializationVerificationNeeded;

@@ -5,40 +5,40 @@ namespace Fork.Messages;
 // The protocol of a pid namespace's core: pid authority, process table, kill and groups.
 
 /// <summary>A parent asks for a pid for a new child; answered by <see cref="PidAllocated"/> or <see cref="PidRefused"/>.</summary>
-public sealed record AllocatePid(int Ppid, long RequestId = 0);
+public sealed record AllocatePid(int Ppid, long RequestId = 0) : ICrossNode;
 
 /// <summary>The new child's pid and its process group (the parent's: children inherit the group).</summary>
-public sealed record PidAllocated(int Pid, int Pgid, long RequestId = 0);
+public sealed record PidAllocated(int Pid, int Pgid, long RequestId = 0) : ICrossNode;
 
 /// <summary>No pid can be had (EAGAIN): every pid is in use, or the namespace is ending.</summary>
-public sealed record PidRefused(string Reason, long RequestId = 0);
+public sealed record PidRefused(string Reason, long RequestId = 0) : ICrossNode;
 
 /// <summary>A process tells the core it exists (at boot).</summary>
-public sealed record ProcessStarted(int Pid, IActorRef Process);
+public sealed record ProcessStarted(int Pid, IActorRef Process) : ICrossNode;
 
 /// <summary>A process ended (zombie): it no longer receives signals but keeps its pid.</summary>
-public sealed record ProcessEnded(int Pid);
+public sealed record ProcessEnded(int Pid) : ICrossNode;
 
 /// <summary>A child was reaped: its pid is free again.</summary>
-public sealed record PidReleased(int Pid);
+public sealed record PidReleased(int Pid) : ICrossNode;
 
 /// <summary>Kill resolved by the core on behalf of <paramref name="FromPid"/>.</summary>
-public sealed record KillRequest(int FromPid, int Target, Signal Signal);
+public sealed record KillRequest(int FromPid, int Target, Signal Signal) : ICrossNode;
 
 /// <summary>setpgid checked and applied by the core on behalf of <paramref name="CallerPid"/>.</summary>
-public sealed record SetPgidRequest(int CallerPid, int Pid, int Pgid);
+public sealed record SetPgidRequest(int CallerPid, int Pid, int Pgid) : ICrossNode;
 
 /// <summary>The core → a process and its parent: the process changed group (for wait4's group selectors).</summary>
-public sealed record ChildGroupChanged(int Pid, int Pgid);
+public sealed record ChildGroupChanged(int Pid, int Pgid) : ICrossNode;
 
 /// <summary>Init is ending: kill every other process of the namespace.</summary>
-public sealed record KillAllButInit
+public sealed record KillAllButInit : ICrossNode
 {
     public static readonly KillAllButInit Instance = new();
 }
 
 /// <summary>The core → init: nothing but init is left in the namespace.</summary>
-public sealed record NamespaceEmpty
+public sealed record NamespaceEmpty : ICrossNode
 {
     public static readonly NamespaceEmpty Instance = new();
 }

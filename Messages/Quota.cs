@@ -15,11 +15,11 @@ public readonly record struct Quota(long Ram, int Caps)
 }
 
 /// <summary>Quota moved to the receiver (start quota of a child, or a granted resource request).</summary>
-public sealed record QuotaTransfer(Quota Amount);
+public sealed record QuotaTransfer(Quota Amount) : ICrossNode;
 
 /// <summary>A process that needs more asks its parent; a parent that lacks it asks its own parent, up to init.</summary>
-public sealed record ResourceRequest(Quota Amount, long RequestId);
+public sealed record ResourceRequest(Quota Amount, long RequestId) : ICrossNode;
 
-public sealed record ResourceGranted(Quota Amount, long RequestId);
+public sealed record ResourceGranted(Quota Amount, long RequestId) : ICrossNode;
 
-public sealed record ResourceDenied(Quota Amount, long RequestId, string Reason);
+public sealed record ResourceDenied(Quota Amount, long RequestId, string Reason) : ICrossNode;

@@ -28,27 +28,27 @@ public static class Labels
 }
 
 /// <summary>A child asks its parent for a session; <paramref name="Quota"/> is what the child donates for it.</summary>
-public sealed record SessionRequest(string Service, string Label, Quota Quota);
+public sealed record SessionRequest(string Service, string Label, Quota Quota) : ICrossNode;
 
-public sealed record SessionGranted(string Service, string Label, long SessionId, IActorRef Session);
+public sealed record SessionGranted(string Service, string Label, long SessionId, IActorRef Session) : ICrossNode;
 
 /// <summary>Every refused session request is answered with the reason, never with silence.</summary>
-public sealed record SessionDenied(string Service, string Label, string Reason);
+public sealed record SessionDenied(string Service, string Label, string Reason) : ICrossNode;
 
-public sealed record SessionClose(long SessionId);
+public sealed record SessionClose(long SessionId) : ICrossNode;
 
 /// <summary>A parent service forwards to a new policy: its process was reparented.</summary>
-public sealed record PolicyChanged(IActorRef Policy);
+public sealed record PolicyChanged(IActorRef Policy) : ICrossNode;
 
 /// <summary>The content of a ROM session (the generated config or a loaded object).</summary>
-public sealed record RomDataspace(string Name, string Content);
+public sealed record RomDataspace(string Name, string Content) : ICrossNode;
 
-public sealed record LogWrite(long SessionId, string Text);
+public sealed record LogWrite(long SessionId, string Text) : ICrossNode;
 
-public sealed record TimerSleep(long SessionId, TimeSpan Duration, long RequestId);
+public sealed record TimerSleep(long SessionId, TimeSpan Duration, long RequestId) : ICrossNode;
 
-public sealed record TimerFired(long RequestId);
+public sealed record TimerFired(long RequestId) : ICrossNode;
 
-public sealed record RtcRead(long SessionId);
+public sealed record RtcRead(long SessionId) : ICrossNode;
 
-public sealed record RtcTime(DateTimeOffset Now);
+public sealed record RtcTime(DateTimeOffset Now) : ICrossNode;

@@ -101,5 +101,6 @@ internal sealed partial class Core
     /// <summary>.NET timers take at most 0xfffffffe ms (about 49.7 days); a longer due time throws.</summary>
     internal static readonly TimeSpan LongestTimer = TimeSpan.FromDays(30);
 
-    private sealed record TimerDue(long Timer, IActorRef ReplyTo, long RequestId, DateTimeOffset Deadline);
+    /// <summary>The core's own timer firing (a self-message: it never leaves the core's node).</summary>
+    private sealed record TimerDue(long Timer, IActorRef ReplyTo, long RequestId, DateTimeOffset Deadline) : INoSerializationVerificationNeeded;
 }
