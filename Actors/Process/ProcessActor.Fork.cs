@@ -64,6 +64,9 @@ internal sealed partial class ProcessActor
         var forked = Context.ActorOf(
             ForkedChild.Props(new ForkedChildSetup(child, ChildConfigFor(pid, image), inherited, _cloneService, _romServices)),
             $"child-{pid}-{++_childSequence}");
+        // Each is named as soon as it exists, before it starts and before anything is sent on its behalf, so all of that is
+        // traced under its name and fork.
+        TraceAnnounce(forked, $"{nameof(ForkedChild)} {pid}", child.ForkId);
         Context.Watch(forked);
         _children.Add(pid, forked, _pgid);
         _pendingForks[pid] = new PendingFork(replyTo, started, number, activity);
@@ -77,8 +80,6 @@ internal sealed partial class ProcessActor
 #pragma warning disable AK1008
         var process = Context.System.ActorOf(ProcessActor.Props(child with { Policy = forked }), $"pid{pid}-{Interlocked.Increment(ref _incarnations)}");
 #pragma warning restore AK1008
-        // Named now, before either has started, so what is sent on their behalf is traced under their names.
-        TraceAnnounce(forked, $"{nameof(ForkedChild)} {pid}", child.ForkId);
         TraceAnnounce(process, $"{nameof(ProcessActor)} {pid}", child.ForkId);
         // Genode's Forked_child: the child's start quota moves from the parent, on the policy's behalf.
         process.Tell(new QuotaTransfer(_options.ForkQuota), forked);

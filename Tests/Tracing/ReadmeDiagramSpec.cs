@@ -17,14 +17,13 @@ public sealed class ReadmeDiagramSpec
     [Fact]
     public async Task Readmes_diagram_is_the_first_fork_of_test_fork_as_it_runs_now()
     {
-        var diagram = await FirstForkOfTestFork();
         var readme = Path.Combine(HostProcess.RepositoryRoot(), "README.md");
         var text = await File.ReadAllTextAsync(readme);
         var start = text.IndexOf(Begin, StringComparison.Ordinal);
         var end = text.IndexOf(End, StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, $"README.md has no block between \"{Begin}\" and \"{End}\"");
         var current = text[(start + Begin.Length)..end];
-        var fresh = $"\n```mermaid\n{diagram.TrimEnd()}\n```\n";
+        var fresh = $"\n```mermaid\n{(await FirstForkOfTestFork()).TrimEnd()}\n```\n";
 
         if (Environment.GetEnvironmentVariable("FORK_UPDATE_README") == "1")
         {
@@ -32,8 +31,11 @@ public sealed class ReadmeDiagramSpec
             current = fresh;
         }
 
+        var gone = Lines(current).Except(Lines(fresh)).ToList();
+        var added = Lines(fresh).Except(Lines(current)).ToList();
         Assert.True(Lines(current).Order().SequenceEqual(Lines(fresh).Order()),
-            "README.md's first-fork diagram is stale; regenerate it with FORK_UPDATE_README=1 dotnet test --filter ReadmeDiagramSpec. Now:" + fresh);
+            "README.md's first-fork diagram is stale; regenerate it with FORK_UPDATE_README=1 dotnet test --filter ReadmeDiagramSpec."
+            + $"\nOnly in README:\n  {string.Join("\n  ", gone)}\nOnly now:\n  {string.Join("\n  ", added)}\nNow:" + fresh);
         // Participants are declared in a stable order, so that part matches line for line.
         Assert.Equal(Participants(fresh), Participants(current));
     }
