@@ -10,7 +10,8 @@ namespace Fork.Host;
 /// <summary>
 /// Makes the host's actor system a cluster node when the configuration has a <c>Fork:Cluster</c> section: classic
 /// DotNetty remoting on its hostname and port, the cluster with its roles and seed nodes (or itself, a one-node cluster,
-/// when there are none), the split brain resolver's keep-majority strategy, and failure detection as configured.
+/// when there are none), the split brain resolver's keep-majority strategy, failure detection as configured, and the
+/// runtime's serializer (<see cref="ForkSerializer"/>) for the messages that cross nodes.
 /// </summary>
 internal static class ClusterWiring
 {
@@ -28,6 +29,8 @@ internal static class ClusterWiring
                 SplitBrainResolver = new KeepMajorityOption(),
                 FailureDetector = failureDetector,
             });
+        // Messages that cross nodes go through the runtime's own serializer.
+        akka.AddHocon(ForkSerializer.Configuration, HoconAddMode.Prepend);
         if (options.StableAfter is { } stableAfter)
             akka.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)stableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend);
         // Without seed nodes the node is its own seed; its address is known only once it is bound (port 0: any free port).

@@ -96,6 +96,8 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
             Assert.Equal(TimeSpan.FromMilliseconds(250), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
             Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
             Assert.Equal("127.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+            // What crosses nodes goes through the runtime's serializer.
+            Assert.IsType<ForkSerializer>(system.Serialization.FindSerializerFor(new Fork.Messages.ProcessStarted(2, ActorRefs.Nobody)));
 
             await using var runtime = ForkRuntime.Create(system);
             var self = Cluster.Get(system).SelfAddress;
