@@ -284,16 +284,26 @@ public sealed partial class Libc
             Enter();
         }
 
-        var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
+        // A server on another node (the namespace's file system, core or sessions, for a process placed away from them)
+        // answers at a path it can resolve: the call is a temporary actor of this node while it is in flight, as an Ask's is.
+        var remote = server.Path.Address.HasGlobalScope;
+        var path = remote ? _provider.TempPath() : _callPath;
+        var call = new LibcCall(path, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
         {
             Late = late,
             Direct = direct,
             Trace = _trace,
         };
         var mark = Volatile.Read(ref _interruptions);
+        if (remote) _provider.RegisterTempActor(call, path);
         lock (_callsGate)
         {
-            if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
+            if (_killed.IsCancellationRequested)
+            {
+                if (remote) _provider.UnregisterTempActor(path);
+                throw new ProcessTerminatedException(Pid);
+            }
+
             _calls.Add(call);
             // Under the lock that InterruptBlockedCalls takes, so an interrupt is always sent after the call it names; and a
             // signal that came since Enter() interrupts at once what would otherwise block with its handler waiting. A
@@ -314,6 +324,7 @@ public sealed partial class Libc
         }
         finally
         {
+            if (remote) _provider.UnregisterTempActor(path);
             lock (_callsGate)
             {
                 for (var i = _calls.Count - 1; i >= 0; i--)

@@ -33,6 +33,9 @@ internal sealed partial class ProcessActor
                 return true;
             case DeliverSignal or LogLine: Stash.Stash(); return true;
             case Reparented reparented: Handle(reparented); return true;
+            case Terminated terminated when _setup.Remote && terminated.ActorRef.Equals(_setup.Policy):
+                if (_policy.Equals(_setup.Policy)) Context.Stop(Self);
+                return true;
             default: return false;
         }
     }
@@ -210,6 +213,7 @@ internal sealed partial class ProcessActor
     {
         if (boot.Done || !boot.ConfigRead || boot.PendingRoms.Count > 0 || boot.PendingOpens.Count > 0 || !boot.CloneDone) return;
         boot.Done = true;
+        if (_setup.Remote) Context.Unwatch(_setup.Policy);
         var config = _config!;
         _memory = boot.Pulled is { } pulled
             ? AddressSpace.FromImage(ImageOf(config, pulled), _account)
