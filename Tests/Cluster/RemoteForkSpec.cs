@@ -1,0 +1,173 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Fork.Actors;
+using Fork.Messages;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fork.Tests;
+
+/// <summary>
+/// The first fork across nodes: two fork hosts in this process (127.0.0.1, port 0, the runtime's serializer), a parent on
+/// the first and a registered program placed on the second by its spawner. Every wait is bounded; nothing sleeps.
+/// </summary>
+public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    // Exits 7 when it runs on the node named by its last argument and its environment came along; else says what differs.
+    private static Task<int> WhereAmI(Libc libc) => Task.FromResult(
+        libc.Args.Count == 0 ? 2
+        : libc.Node.ToString() != libc.Args[^1] ? 3
+        : !libc.Environment.TryGetValue("PLACED", out var placed) || placed != "yes" ? 4
+        : 7);
+
+    private static async Task<int> Sleeper(Libc libc)
+    {
+        await libc.SleepAsync(TimeSpan.FromMinutes(10));
+        return 0;
+    }
+
+    [Fact]
+    public async Task A_registered_program_forked_onto_another_node_runs_there_and_its_parent_reaps_its_exit_code()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("where-am-i", WhereAmI);
+            host.Programs.Register("where-am-i", WhereAmI);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var image = new ProcessOptions().WithArgs("where-am-i", secondAddress.ToString()).WithEnvironment("PLACED", "yes");
+            var status = await parent.RunAsync(async libc =>
+            {
+                var pid = await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
+                var result = await libc.Wait4Async(pid);
+                if (result.Pid != pid) return 100;
+                // Nothing is left to wait for.
+                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+                return result.Status.Exited ? result.Status.ExitCode : 102;
+            }, image).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(7), status);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
+    public async Task A_child_on_a_node_that_is_lost_is_reported_killed_by_SIGKILL_once()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("sleeper", Sleeper);
+            host.Programs.Register("sleeper", Sleeper);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var run = parent.RunAsync(async libc =>
+            {
+                var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+                forked.SetResult(pid);
+                var result = await libc.Wait4Async(pid);
+                if (result.Pid != pid) return 100;
+                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+                return result.Status == WaitStatus.FromSignal(Signal.SIGKILL, false) ? 9 : 102;
+            });
+
+            await forked.Task.WaitAsync(Bound);
+            Cluster.Get(first).Down(secondAddress);
+            await second.Terminate().WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(9), await run.WaitAsync(Bound));
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
+    public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("only-here", WhereAmI);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            string? reason = null;
+            var status = await parent.RunAsync(async libc =>
+            {
+                try
+                {
+                    await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
+                    return 100;
+                }
+                catch (PosixException e) when (e.Errno == Errno.ENOENT)
+                {
+                    reason = e.Message;
+                }
+
+                // The failed fork left no child, and the next (local) fork works.
+                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+                var pid = await libc.ForkAsync(_ => Task.FromResult(5));
+                var result = await libc.Wait4Async(pid);
+                return result.Status == WaitStatus.FromExit(5) ? 0 : 102;
+            }).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(0), status);
+            Assert.Contains("only-here", reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    private async Task<(ActorSystem First, ActorSystem Second)> Pair()
+    {
+        var first = Node();
+        var second = Node();
+        Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
+        Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var node in new[] { first, second })
+                Assert.Equal(2, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
+        }, Bound);
+        return (first, second);
+    }
+
+    private Task AwaitHosts(ForkRuntime runtime, int count) => AwaitAssertAsync(() => Assert.Equal(count, runtime.ForkHosts().Count), Bound);
+
+    /// <summary>A fork host of its own on 127.0.0.1, any free port, with the runtime's serializer and quick failure detection.</summary>
+    private static ActorSystem Node() => ActorSystem.Create("fork", ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.cluster {
+          roles = ["fork-host"]
+          failure-detector { heartbeat-interval = 250ms, acceptable-heartbeat-pause = 2s }
+          split-brain-resolver.stable-after = 2s
+          down-removal-margin = 1s
+          gossip-interval = 200ms
+          leader-actions-interval = 200ms
+        }
+        akka.coordinated-shutdown.exit-clr = off
+        akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
+        """).WithFallback(ForkSerializer.Configuration));
+}
