@@ -17,11 +17,15 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     // Exits 7 when it runs on the node named by its last argument and its environment came along; else says what differs.
-    private static Task<int> WhereAmI(Libc libc) => Task.FromResult(
-        libc.Args.Count == 0 ? 2
-        : libc.Node.ToString() != libc.Args[^1] ? 3
-        : !libc.Environment.TryGetValue("PLACED", out var placed) || placed != "yes" ? 4
-        : 7);
+    // It sleeps first: the namespace's timer, on the parent's node, answers a call of a program on this one.
+    private static async Task<int> WhereAmI(Libc libc)
+    {
+        await libc.SleepAsync(TimeSpan.FromMilliseconds(20));
+        return libc.Args.Count == 0 ? 2
+            : libc.Node.ToString() != libc.Args[^1] ? 3
+            : !libc.Environment.TryGetValue("PLACED", out var placed) || placed != "yes" ? 4
+            : 7;
+    }
 
     private static async Task<int> Sleeper(Libc libc)
     {
@@ -135,6 +139,47 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         finally
         {
             await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
+    public async Task The_spawner_answers_a_repeated_request_with_the_same_process_and_one_whose_policy_is_gone_ends_unrun()
+    {
+        var node = Node();
+        try
+        {
+            await using var runtime = ForkRuntime.Create(node);
+            runtime.Programs.Register("where-am-i", WhereAmI);
+            var parent = CreateTestProbe(node);
+            var policy = CreateTestProbe(node);
+            var core = CreateTestProbe(node);
+            var fs = CreateTestProbe(node);
+            var spawner = node.ActorSelection("/user/" + ForkSpawner.Name);
+            var request = new SpawnProcess(41, 2, 1, 1, "where-am-i", "binary", 1, false, policy.Ref, core.Ref, fs.Ref);
+
+            spawner.Tell(request, parent.Ref);
+            var first = parent.ExpectMsg<ProcessSpawned>(Bound);
+            spawner.Tell(request, parent.Ref);
+            var again = parent.ExpectMsg<ProcessSpawned>(Bound);
+            Assert.Equal(41, again.RequestId);
+            Assert.Equal(first.Process, again.Process);
+            // It asks its policy for its config, once, and waits for its start quota: it has not run.
+            policy.ExpectMsg<SessionRequest>(r => r.Label == "config", Bound);
+            policy.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+            spawner.Tell(request with { RequestId = 42, Program = "nope" }, parent.Ref);
+            var refused = parent.ExpectMsg<SpawnRefused>(Bound);
+            Assert.Equal((42L, Errno.ENOENT), (refused.RequestId, refused.Errno));
+            Assert.Contains("nope", refused.Reason, StringComparison.Ordinal);
+
+            var watcher = CreateTestProbe(node);
+            watcher.Watch(first.Process);
+            policy.Ref.Tell(PoisonPill.Instance);
+            watcher.ExpectTerminated(first.Process, Bound);
+        }
+        finally
+        {
+            await node.Terminate().WaitAsync(Bound);
         }
     }
 
