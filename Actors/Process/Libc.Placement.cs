@@ -19,7 +19,7 @@ public sealed partial class Libc
     /// that is not a fork host (up and reachable), or no other fork host at all, is EHOSTUNREACH, at once; without a cluster
     /// no other node is one. Onto another fork host, that host's spawner creates the child's process, which runs the
     /// program registered there by the same name (ENOENT when there is none; EHOSTUNREACH when the host does not answer
-    /// in time). For now the child's image must fit one frame (<c>akka.remote.dot-netty.tcp.maximum-frame-size</c>), its
+    /// in time). The child pulls its image in chunks that each fit one frame (<c>maximum-frame-size</c>); for now its
     /// signal handlers stay behind, and it cannot fork again (ENOSYS).
     /// </summary>
     public async Task<int> ForkAsync(ProcessMain child, ForkPlacement placement)

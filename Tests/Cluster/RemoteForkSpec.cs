@@ -65,6 +65,52 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         }
     }
 
+    // Exits 7 when the megabyte its parent wrote at the address in AT is there, byte for byte.
+    private static Task<int> Checker(Libc libc)
+    {
+        var at = ulong.Parse(libc.Environment["AT"], System.Globalization.CultureInfo.InvariantCulture);
+        var copy = new byte[Megabyte];
+        libc.Memory.Read(at, copy);
+        for (var i = 0; i < copy.Length; i++)
+            if (copy[i] != (byte)(i * 7 + i / 4096)) return Task.FromResult(3);
+        return Task.FromResult(libc.Node.ToString() == libc.Args[^1] ? 7 : 2);
+    }
+
+    private const int Megabyte = 1 << 20;
+
+    [Fact]
+    public async Task An_image_larger_than_a_frame_is_pulled_in_chunks_and_arrives_whole_on_the_other_node()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("checker", Checker);
+            host.Programs.Register("checker", Checker);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var status = await parent.RunAsync(async libc =>
+            {
+                var data = new byte[Megabyte];
+                for (var i = 0; i < data.Length; i++) data[i] = (byte)(i * 7 + i / 4096);
+                var at = libc.Memory.Malloc(data.Length);
+                libc.Memory.Write(at, data);
+                libc.Environment["AT"] = at.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var pid = await libc.ForkAsync(Checker, ForkPlacement.OnNode(secondAddress));
+                var result = await libc.Wait4Async(pid);
+                return result.Status.Exited ? result.Status.ExitCode : 102;
+            }, new ProcessOptions().WithArgs("checker", secondAddress.ToString())).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(7), status);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
     [Fact]
     public async Task A_child_on_a_node_that_is_lost_is_reported_killed_by_SIGKILL_once()
     {
