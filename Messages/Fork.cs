@@ -27,7 +27,11 @@ public sealed record ForkImage(
 }
 
 /// <summary>The program calls fork; answered by <see cref="LibcOk"/> (the child's pid) or <see cref="LibcError"/>.</summary>
-public sealed record ForkRequest(ProgramEntry Child, ForkImage Image) : ILibcRequest;
+public sealed record ForkRequest(ProgramEntry Child, ForkImage Image) : ILibcRequest
+{
+    /// <summary>The node whose spawner creates the child's process (another fork host of the cluster); null: this node.</summary>
+    public Address? Target { get; init; }
+}
 
 /// <summary>Parent → the new child's ForkedChild: the child's process, created beside it, that it polices.</summary>
 public sealed record ChildCreated(IActorRef Process) : ICrossNode;

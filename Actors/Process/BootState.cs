@@ -15,6 +15,18 @@ internal sealed class BootState
     /// <summary>The image and descriptors pulled through the clone session.</summary>
     public CloneChunk? Pulled { get; set; }
 
+    /// <summary>A clone session on another node: the ranges still to ask for, one frame's worth each, in clone order.</summary>
+    public Queue<MemoryContent>? Pulls { get; set; }
+
+    /// <summary>A clone session on another node: how many ranges are asked for and not answered yet.</summary>
+    public int PullsInFlight { get; set; }
+
+    /// <summary>A clone session on another node: the chunks received, by the region they belong to.</summary>
+    public Dictionary<ulong, List<MemoryChunk>>? Streamed { get; set; }
+
+    /// <summary>A clone session on another node: the descriptors, once received.</summary>
+    public IReadOnlyList<InheritedDescriptor>? StreamedDescriptors { get; set; }
+
     public bool CloneRequested { get; set; }
 
     public bool CloneDone { get; set; }

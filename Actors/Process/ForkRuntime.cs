@@ -20,6 +20,7 @@ public sealed partial class ForkRuntime : IAsyncDisposable
         System = system;
         Options = options;
         _ownsSystem = ownsSystem;
+        StartSpawner();
     }
 
     public ActorSystem System { get; }

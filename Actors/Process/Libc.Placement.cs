@@ -17,7 +17,10 @@ public sealed partial class Libc
     /// <see cref="ForkPlacement.OnNode"/> of this <see cref="Node"/> are <see cref="ForkAsync(ProcessMain)"/>. A child
     /// placed elsewhere must be a registered program or a static method: a closure or a lambda is EINVAL, at once. A node
     /// that is not a fork host (up and reachable), or no other fork host at all, is EHOSTUNREACH, at once; without a cluster
-    /// no other node is one. Onto another fork host the fork is ENOSYS for now: the remote protocol is not there yet.
+    /// no other node is one. Onto another fork host, that host's spawner creates the child's process, which runs the
+    /// program registered there by the same name (ENOENT when there is none; EHOSTUNREACH when the host does not answer
+    /// in time). The child pulls its image in chunks that each fit one frame (<c>maximum-frame-size</c>); for now its
+    /// signal handlers stay behind, and it cannot fork again (ENOSYS).
     /// </summary>
     public async Task<int> ForkAsync(ProcessMain child, ForkPlacement placement)
     {
@@ -41,7 +44,10 @@ public sealed partial class Libc
                 : $"there is no fork host other than this node ({Node}) that is up and reachable");
         }
 
-        throw new PosixException(Errno.ENOSYS, $"{target} is a fork host, but forking onto another node is not implemented yet: fork locally");
+        await DirectoryChecked();
+        var (handlers, interrupting) = HandlersAtFork();
+        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, handlers) { Interrupting = interrupting };
+        return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image) { Target = target }));
     }
 
     /// <summary>The fork hosts of this node's cluster other than this node, as this node sees them now (none without a cluster).</summary>

@@ -29,6 +29,7 @@ public sealed partial class Libc
     // While the trace is on: where each call's answer is recorded, and the name the program's calls go by.
     private readonly (ForkTracing Tracing, ILogger Logger, string Name)? _trace;
     private readonly ActorPath _callPath;
+    private readonly bool _awayFromNamespace;
     private readonly IActorRefProvider _provider;
     // The calls in flight, compared by reference (every call's reply reference has the same path, and actor references
     // are equal by path). A list: a program has a call or two in flight, and hashing a new object by reference costs its
@@ -55,6 +56,7 @@ public sealed partial class Libc
         _cwd = setup.Cwd;
         _context = setup.Context;
         _callPath = setup.Process.Path / CallName;
+        _awayFromNamespace = setup.AwayFromNamespace;
         _provider = ((IInternalActorRef)setup.Process).Provider;
         _program = setup.Program;
         _fds = setup.Descriptors;
@@ -284,16 +286,27 @@ public sealed partial class Libc
             Enter();
         }
 
-        var call = new LibcCall(_callPath, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
+        // A server on another node (the namespace's file system, core or sessions, for a process placed away from them,
+        // which also passes calls on to its policy there) answers at a path it can resolve: the call is a temporary actor
+        // of this node while it is in flight, as an Ask's is. A process beside its namespace keeps its unregistered path.
+        var remote = _awayFromNamespace || server.Path.Address.HasGlobalScope;
+        var path = remote ? _provider.TempPath() : _callPath;
+        var call = new LibcCall(path, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
         {
             Late = late,
             Direct = direct,
             Trace = _trace,
         };
         var mark = Volatile.Read(ref _interruptions);
+        if (remote) _provider.RegisterTempActor(call, path);
         lock (_callsGate)
         {
-            if (_killed.IsCancellationRequested) throw new ProcessTerminatedException(Pid);
+            if (_killed.IsCancellationRequested)
+            {
+                if (remote) _provider.UnregisterTempActor(path);
+                throw new ProcessTerminatedException(Pid);
+            }
+
             _calls.Add(call);
             // Under the lock that InterruptBlockedCalls takes, so an interrupt is always sent after the call it names; and a
             // signal that came since Enter() interrupts at once what would otherwise block with its handler waiting. A
@@ -314,6 +327,7 @@ public sealed partial class Libc
         }
         finally
         {
+            if (remote) _provider.UnregisterTempActor(path);
             lock (_callsGate)
             {
                 for (var i = _calls.Count - 1; i >= 0; i--)

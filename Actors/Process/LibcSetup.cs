@@ -25,6 +25,12 @@ internal sealed record LibcSetup(
 {
     /// <summary>Which program of the process this libc serves (exec starts the next one).</summary>
     public int Program { get; init; } = 1;
+
+    /// <summary>
+    /// The process runs on another node than its namespace (its policy, core and file system): every answer to its
+    /// program's calls may come from there, even to a call its process passes on.
+    /// </summary>
+    public bool AwayFromNamespace { get; init; }
 }
 
 /// <summary>A process's LOG session: where its program's log lines go.</summary>

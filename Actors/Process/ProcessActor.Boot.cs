@@ -21,6 +21,8 @@ internal sealed partial class ProcessActor
             case SessionDenied { Service: Services.Log } denied: LogDenied(denied); boot.LogPending = false; FinishClone(boot); return true;
             case SessionDenied denied: BootFailed($"{denied.Service} session \"{denied.Label}\" denied: {denied.Reason}"); return true;
             case CloneChunk chunk: Handle(boot, chunk); return true;
+            case MemoryChunk chunk when boot.Streamed is not null: Streamed(boot, chunk); return true;
+            case DescriptorsChunk descriptors when boot.Streamed is not null: Streamed(boot, descriptors); return true;
             case DescriptionOpened or LibcError when boot.PendingOpens.Count > 0 && Sender.Equals(_setup.FileSystem):
                 Handle(boot, boot.PendingOpens.Dequeue(), message);
                 return true;
@@ -33,6 +35,9 @@ internal sealed partial class ProcessActor
                 return true;
             case DeliverSignal or LogLine: Stash.Stash(); return true;
             case Reparented reparented: Handle(reparented); return true;
+            case Terminated terminated when _setup.Remote && terminated.ActorRef.Equals(_setup.Policy):
+                if (_policy.Equals(_setup.Policy)) Context.Stop(Self);
+                return true;
             default: return false;
         }
     }
@@ -162,7 +167,80 @@ internal sealed partial class ProcessActor
     private void PullImage(BootState boot)
     {
         if (!boot.ConfigRead || boot.CloneSession is not var (id, clone)) return;
+        if (clone.Path.Address.HasGlobalScope)
+        {
+            PullAcross(boot, id, clone);
+            return;
+        }
+
         clone.Tell(new CloneContent(id));
+    }
+
+    // Ranges asked for at once from a clone service on another node.
+    private const int PullWindow = 16;
+
+    /// <summary>
+    /// The clone service is on another node: the image comes as bytes, so it is pulled in ranges whose chunk fits one
+    /// frame (<c>maximum-frame-size</c>, at most one clone buffer), a few at a time, and the descriptors on their own.
+    /// </summary>
+    private void PullAcross(BootState boot, long id, IActorRef clone)
+    {
+        var frame = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? 128_000;
+        var pages = Math.Max(1, ForkSerializer.PagesThatFit((int)Math.Min(frame, int.MaxValue)));
+        var step = Math.Min(_options.CloneBufferSize, (long)pages * MemoryImage.PageSize);
+        boot.Pulls = new Queue<MemoryContent>();
+        boot.Streamed = [];
+        foreach (var region in _config!.CloneOrder)
+        {
+            boot.Streamed[region.At] = [];
+            for (long offset = 0; offset < region.Size; offset += step)
+                boot.Pulls.Enqueue(new MemoryContent(id, region.At + (ulong)offset, Math.Min(step, region.Size - offset)));
+        }
+
+        clone.Tell(new DescriptorsContent(id));
+        while (boot.PullsInFlight < PullWindow && boot.Pulls.TryDequeue(out var next))
+        {
+            boot.PullsInFlight++;
+            clone.Tell(next);
+        }
+    }
+
+    private void Streamed(BootState boot, MemoryChunk chunk)
+    {
+        if (boot.CloneSession is not var (_, clone)) return;
+        var region = _config!.CloneOrder.LastOrDefault(r => r.At <= chunk.At && chunk.At < r.At + (ulong)r.Size);
+        if (region is not null) boot.Streamed![region.At].Add(chunk);
+        boot.PullsInFlight--;
+        if (boot.Pulls!.TryDequeue(out var next))
+        {
+            boot.PullsInFlight++;
+            clone.Tell(next);
+        }
+
+        StreamedAll(boot);
+    }
+
+    private void Streamed(BootState boot, DescriptorsChunk descriptors)
+    {
+        boot.StreamedDescriptors = descriptors.Descriptors;
+        StreamedAll(boot);
+    }
+
+    /// <summary>Every range and the descriptors have come: each region whole, as a local clone hands it over.</summary>
+    private void StreamedAll(BootState boot)
+    {
+        if (boot.PullsInFlight > 0 || boot.Pulls!.Count > 0 || boot.StreamedDescriptors is not { } descriptors) return;
+        var regions = _config!.CloneOrder;
+        var memory = new MemoryChunk[regions.Count];
+        for (var i = 0; i < memory.Length; i++)
+        {
+            var region = regions[i];
+            memory[i] = new MemoryChunk(region.At, region.Size, RegionAssembly.Assemble(region, [.. boot.Streamed![region.At].OrderBy(c => c.At)]));
+        }
+
+        boot.Streamed = null;
+        boot.Pulls = null;
+        Handle(boot, new CloneChunk(memory, descriptors));
     }
 
     private void Handle(BootState boot, CloneChunk chunk)
@@ -210,6 +288,7 @@ internal sealed partial class ProcessActor
     {
         if (boot.Done || !boot.ConfigRead || boot.PendingRoms.Count > 0 || boot.PendingOpens.Count > 0 || !boot.CloneDone) return;
         boot.Done = true;
+        if (_setup.Remote) Context.Unwatch(_setup.Policy);
         var config = _config!;
         _memory = boot.Pulled is { } pulled
             ? AddressSpace.FromImage(ImageOf(config, pulled), _account)

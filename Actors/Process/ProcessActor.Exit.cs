@@ -24,6 +24,7 @@ internal sealed partial class ProcessActor
         AbandonQuotaRequests();
         foreach (var pending in _pendingForks.Values) ForkInterrupted(pending);
         _pendingForks.Clear();
+        AbandonSpawns();
         _logSession?.Service.Tell(new SessionClose(_logSession.SessionId));
         ForkMetrics.Exits.Add(1);
         Log.Ended(_log, Pid, status);
@@ -88,6 +89,9 @@ internal sealed partial class ProcessActor
                 break;
             case SignalSent:
                 ForkActivities.KillerEnded(Sender);
+                break;
+            case ProcessSpawned spawned:
+                Handle(spawned);
                 break;
             case ILibcRequest and not ProgramEnded:
                 Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended"));

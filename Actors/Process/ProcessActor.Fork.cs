@@ -20,6 +20,13 @@ internal sealed partial class ProcessActor
 
     private void Handle(ForkRequest fork)
     {
+        if (_setup.Remote)
+        {
+            Sender.Tell(new LibcError(Errno.ENOSYS,
+                $"process {Pid} runs on another node than its namespace's pid table: a process forked onto another node cannot fork again yet"));
+            return;
+        }
+
         var replyTo = Sender;
         var started = Stopwatch.GetTimestamp();
         var number = ++_forks;
@@ -76,6 +83,12 @@ internal sealed partial class ProcessActor
         // Then the clone service (its release of what a dead child did not take comes after the retain), before the
         // child exists, so the preparation is there ahead of the child's session request.
         _cloneService.Tell(new PrepareClone(pid, forked, image.Memory, inherited));
+        if (fork.Target is { } node)
+        {
+            SpawnOn(node, fork.Child.Name, child, forked);
+            return;
+        }
+
         // The process is not its ForkedChild's child: when this parent ends it must outlive the policy and go to init.
 #pragma warning disable AK1008
         var process = Context.System.ActorOf(ProcessActor.Props(child with { Policy = forked }), $"pid{pid}-{Interlocked.Increment(ref _incarnations)}");
@@ -122,6 +135,80 @@ internal sealed partial class ProcessActor
         ForkActivities.ForkReady(pending.Activity);
         pending.ReplyTo.Tell(new LibcOk(ready.Pid));
     }
+
+    /// <summary>
+    /// The child is placed on another node: that node's spawner creates its process. The policy stays here; the start
+    /// quota and the news of the process follow the spawner's answer, as for a local child. Without an answer in time (or
+    /// with a refusal) the fork fails and what it took is given back; a process that is spawned after all is killed.
+    /// </summary>
+    private void SpawnOn(Address node, string program, ProcessSetup child, IActorRef forked)
+    {
+        var id = Interlocked.Increment(ref _spawnRequests);
+        var timeout = Context.System.Scheduler.ScheduleTellOnceCancelable(SpawnTimeout, Self, new SpawnTimedOut(id), Self);
+        _remoteSpawns[id] = new RemoteSpawn(child.Pid, forked, node, timeout);
+        Context.ActorSelection(ForkSpawner.PathOn(node)).Tell(
+            new SpawnProcess(id, child.Pid, Pid, child.Pgid, program, child.Command, child.Fork, child.OpenLog, forked, _setup.Core, _setup.FileSystem),
+            Self);
+    }
+
+    private void Handle(ProcessSpawned spawned)
+    {
+        if (!_remoteSpawns.Remove(spawned.RequestId, out var spawn))
+        {
+            // Too late: the fork failed meanwhile. The process has not run (it waits for its start quota): it ends here.
+            spawned.Process.Tell(new DeliverSignal(Signal.SIGKILL, Pid));
+            spawned.Process.Tell(Reap.Instance);
+            return;
+        }
+
+        spawn.Timeout.Cancel();
+        TraceAnnounce(spawned.Process, $"{nameof(ProcessActor)} {spawn.Pid}", ProcessSetup.TraceForkId(Pid, _pendingForks.TryGetValue(spawn.Pid, out var pending) ? pending.Fork : 0));
+        spawned.Process.Tell(new QuotaTransfer(_options.ForkQuota), spawn.Policy);
+        spawn.Policy.Tell(new ChildCreated(spawned.Process));
+    }
+
+    private void Handle(SpawnRefused refused)
+    {
+        if (_remoteSpawns.Remove(refused.RequestId, out var spawn)) SpawnFailed(spawn, refused.Errno, $"{spawn.Node} refused the fork: {refused.Reason}");
+    }
+
+    private void Handle(SpawnTimedOut timedOut)
+    {
+        if (_remoteSpawns.Remove(timedOut.RequestId, out var spawn))
+            SpawnFailed(spawn, Errno.EHOSTUNREACH, $"the fork host {spawn.Node} did not answer within {SpawnTimeout.TotalSeconds} s");
+    }
+
+    /// <summary>Undo a fork whose child was not created: its policy, its clone preparation, its pid and its quota.</summary>
+    private void SpawnFailed(RemoteSpawn spawn, Errno errno, string reason)
+    {
+        spawn.Timeout.Cancel();
+        _children.Remove(spawn.Pid);
+        Context.Unwatch(spawn.Policy);
+        Context.Stop(spawn.Policy);
+        _cloneService?.Tell(new CloneAbandoned(spawn.Pid));
+        _setup.Pids.Release(spawn.Pid);
+        _setup.Core.Tell(new PidReleased(spawn.Pid));
+        _account.Credit(_options.ForkQuota);
+        if (!_pendingForks.Remove(spawn.Pid, out var pending)) return;
+        ForkMetrics.ForkFailures.Add(1);
+        ForkActivities.ForkFailed(pending.Activity, errno, reason);
+        pending.ReplyTo.Tell(new LibcError(errno, reason));
+    }
+
+    /// <summary>The process ended with spawns unanswered: an answer that still comes kills what it names.</summary>
+    private void AbandonSpawns()
+    {
+        foreach (var spawn in _remoteSpawns.Values) spawn.Timeout.Cancel();
+        _remoteSpawns.Clear();
+    }
+
+    private static readonly TimeSpan SpawnTimeout = TimeSpan.FromSeconds(5);
+    private static long _spawnRequests;
+    private readonly Dictionary<long, RemoteSpawn> _remoteSpawns = [];
+
+    private sealed record RemoteSpawn(int Pid, IActorRef Policy, Address Node, ICancelable Timeout);
+
+    private sealed record SpawnTimedOut(long RequestId) : INoSerializationVerificationNeeded;
 
     private sealed record PendingFork(IActorRef ReplyTo, long Started, long Fork, Activity? Activity);
 }

@@ -17,6 +17,9 @@ internal sealed partial class ProcessActor
         switch (message)
         {
             case ChildReady ready: Handle(ready); return true;
+            case ProcessSpawned spawned: Handle(spawned); return true;
+            case SpawnRefused refused: Handle(refused); return true;
+            case SpawnTimedOut timedOut: Handle(timedOut); return true;
             case ChildExited exited: Handle(exited); return true;
             case ChildStateChanged changed: Handle(changed); return true;
             case ChildGroupChanged changed: Handle(changed); return true;

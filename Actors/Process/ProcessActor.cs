@@ -63,6 +63,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     {
         if (_setup.Pids[Pid] is { } entry) entry.View = _view;
         _setup.Core.Tell(new ProcessStarted(Pid, Self));
+        // Placed here by another node: a policy gone before this process ran (its parent gave up) leaves no ghost.
+        if (_setup.Remote) Context.Watch(_setup.Policy);
         _policy.Tell(new SessionRequest(Services.Rom, "config", Quota.Zero));
     }
 

@@ -44,6 +44,12 @@ internal sealed record ProcessSetup(
     /// </summary>
     public bool OpenLog { get; init; }
 
+    /// <summary>
+    /// Spawned on another node than its parent's (by that node's <see cref="ForkSpawner"/>): its pid table is a stand-in,
+    /// so it cannot fork again yet, and it watches its policy while it boots (a parent gone before the child ran leaves no ghost).
+    /// </summary>
+    public bool Remote { get; init; }
+
     /// <summary>The trace's id of the fork that made this process, or null for init.</summary>
     public string? ForkId => Fork > 0 ? TraceForkId(Ppid, Fork) : null;
 

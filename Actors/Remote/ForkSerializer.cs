@@ -187,6 +187,25 @@ public sealed class ForkSerializer : SerializerWithStringManifest
         Of<Adopted>("PD", (w, m) => w.Int(m.Pid), r => new Adopted(r.Int())),
         Of<Reparented>("PP", (w, m) => { w.Int(m.Ppid); w.ActorRef(m.Policy); }, r => new Reparented(r.Int(), r.RequiredActorRef())),
         Of<PolicyReleased>("PL", static (_, _) => { }, static _ => PolicyReleased.Instance),
+        Of<SpawnProcess>("PN", (w, m) =>
+            {
+                w.Long(m.RequestId);
+                w.Int(m.Pid);
+                w.Int(m.Ppid);
+                w.Int(m.Pgid);
+                w.String(m.Program);
+                w.String(m.Command);
+                w.Long(m.Fork);
+                w.Bool(m.OpenLog);
+                w.ActorRef(m.Policy);
+                w.ActorRef(m.Core);
+                w.ActorRef(m.FileSystem);
+            },
+            r => new SpawnProcess(r.Long(), r.Int(), r.Int(), r.Int(), r.String(), r.String(), r.Long(), r.Bool(),
+                r.RequiredActorRef(), r.RequiredActorRef(), r.RequiredActorRef())),
+        Of<ProcessSpawned>("PW", (w, m) => { w.Long(m.RequestId); w.ActorRef(m.Process); }, r => new ProcessSpawned(r.Long(), r.RequiredActorRef())),
+        Of<SpawnRefused>("PU", (w, m) => { w.Long(m.RequestId); w.Int((int)m.Errno); w.String(m.Reason); },
+            r => new SpawnRefused(r.Long(), (Errno)r.Int(), r.String())),
 
         Of<AllocatePid>("NA", (w, m) => { w.Int(m.Ppid); w.Long(m.RequestId); }, r => new AllocatePid(r.Int(), r.Long())),
         Of<PidAllocated>("NP", (w, m) => { w.Int(m.Pid); w.Int(m.Pgid); w.Long(m.RequestId); },

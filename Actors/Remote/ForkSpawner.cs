@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Fork.Messages;
+
+namespace Fork.Actors;
+
+/// <summary>
+/// The spawner of a cluster node (<c>/user/fork-spawner</c>): creates the processes that forks on other nodes place
+/// here. A process spawned here has this node's options and program registry, an account of its own (its start quota
+/// comes from its policy, on the parent's node), and reports to its policy, core and file system where they are. It
+/// boots only once its policy has moved its start quota to it, so a process whose parent gave up waiting never runs.
+/// </summary>
+internal sealed class ForkSpawner : UntypedActor
+{
+    /// <summary>The spawner's name under <c>/user</c> on every node with the cluster provider.</summary>
+    public const string Name = "fork-spawner";
+
+    private readonly RuntimeContext _runtime;
+    private readonly Dictionary<(IActorRef Policy, long RequestId), IActorRef> _spawned = [];
+    private readonly Dictionary<IActorRef, (IActorRef Policy, long RequestId)> _byProcess = [];
+    private long _incarnations;
+
+    public ForkSpawner(RuntimeContext runtime) => _runtime = runtime;
+
+    private Address Node => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
+
+    public static Props Props(RuntimeContext runtime) => FactoryProps.Of(() => new ForkSpawner(runtime));
+
+    /// <summary>The spawner of the node at <paramref name="node"/>.</summary>
+    public static ActorPath PathOn(Address node) => new RootActorPath(node) / "user" / Name;
+
+    // A process that fails is stopped (it is never rebooted); its policy sees it vanish.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case SpawnProcess spawn: Handle(spawn); break;
+            case Terminated terminated when _byProcess.Remove(terminated.ActorRef, out var key): _spawned.Remove(key); break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void Handle(SpawnProcess spawn)
+    {
+        var key = (spawn.Policy, spawn.RequestId);
+        if (_spawned.TryGetValue(key, out var existing))
+        {
+            Sender.Tell(new ProcessSpawned(spawn.RequestId, existing));
+            return;
+        }
+
+        if (!_runtime.Programs.TryGet(spawn.Program, out _))
+        {
+            Sender.Tell(new SpawnRefused(spawn.RequestId, Errno.ENOENT,
+                $"no program named \"{spawn.Program}\" is registered on {Node} (known: {string.Join(", ", _runtime.Programs.Names)})"));
+            return;
+        }
+
+        var reserve = _runtime.Options.ProcessReserve;
+        var account = new QuotaAccount(Quota.Zero, null, reserve);
+        // A stand-in table: the namespace's pids are handed out on the parent's node, so this process cannot fork.
+        var pids = new ProcessTable(1);
+        pids.Close($"process {spawn.Pid} runs on {Node}, away from its namespace's pid table: a process forked onto another node cannot fork again yet");
+        var setup = new ProcessSetup(
+            spawn.Pid, spawn.Ppid, spawn.Pgid, spawn.Pid.ToString(), spawn.Policy, spawn.Core, spawn.FileSystem, pids,
+            new ProgramEntry(spawn.Program, null), _runtime, new Dictionary<Signal, Action<Signal>>(), reserve, account, account)
+        {
+            Command = spawn.Command,
+            Fork = spawn.Fork,
+            OpenLog = spawn.OpenLog,
+            Remote = true,
+        };
+        IActorRef process;
+        try
+        {
+            process = Context.ActorOf(ProcessActor.Props(setup), $"pid{spawn.Pid}-{++_incarnations}");
+        }
+        catch (InvalidActorNameException e)
+        {
+            Sender.Tell(new SpawnRefused(spawn.RequestId, Errno.EAGAIN, e.Message));
+            return;
+        }
+
+        Context.Watch(process);
+        _spawned[key] = process;
+        _byProcess[process] = key;
+        Sender.Tell(new ProcessSpawned(spawn.RequestId, process));
+    }
+}

@@ -1,0 +1,29 @@
+using Akka.Actor;
+
+namespace Fork.Messages;
+
+/// <summary>
+/// A forking process → the spawner of the node its child is placed on: create the child's process there, run
+/// <paramref name="Program"/> (registered by name on that node) and have it report to <paramref name="Policy"/> (its
+/// ForkedChild, which stays with the parent). Answered by <see cref="ProcessSpawned"/> or <see cref="SpawnRefused"/>;
+/// a repeated request (same <paramref name="RequestId"/> and policy) answers the same process and creates nothing.
+/// The process boots only once its policy transfers its start quota.
+/// </summary>
+public sealed record SpawnProcess(
+    long RequestId,
+    int Pid,
+    int Ppid,
+    int Pgid,
+    string Program,
+    string Command,
+    long Fork,
+    bool OpenLog,
+    IActorRef Policy,
+    IActorRef Core,
+    IActorRef FileSystem) : ICrossNode;
+
+/// <summary>A spawner → the forking process: the child's process exists on the spawner's node.</summary>
+public sealed record ProcessSpawned(long RequestId, IActorRef Process) : ICrossNode;
+
+/// <summary>A spawner → the forking process: no process was created, for <paramref name="Reason"/>.</summary>
+public sealed record SpawnRefused(long RequestId, Errno Errno, string Reason) : ICrossNode;

@@ -1,0 +1,264 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Fork.Actors;
+using Fork.Messages;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fork.Tests;
+
+/// <summary>
+/// The first fork across nodes: two fork hosts in this process (127.0.0.1, port 0, the runtime's serializer), a parent on
+/// the first and a registered program placed on the second by its spawner. Every wait is bounded; nothing sleeps.
+/// </summary>
+public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    // Exits 7 when it runs on the node named by its last argument and its environment came along; else says what differs.
+    // It sleeps first: the namespace's timer, on the parent's node, answers a call of a program on this one.
+    private static async Task<int> WhereAmI(Libc libc)
+    {
+        await libc.SleepAsync(TimeSpan.FromMilliseconds(20));
+        return libc.Args.Count == 0 ? 2
+            : libc.Node.ToString() != libc.Args[^1] ? 3
+            : !libc.Environment.TryGetValue("PLACED", out var placed) || placed != "yes" ? 4
+            : 7;
+    }
+
+    private static async Task<int> Sleeper(Libc libc)
+    {
+        await libc.SleepAsync(TimeSpan.FromMinutes(10));
+        return 0;
+    }
+
+    [Fact]
+    public async Task A_registered_program_forked_onto_another_node_runs_there_and_its_parent_reaps_its_exit_code()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("where-am-i", WhereAmI);
+            host.Programs.Register("where-am-i", WhereAmI);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var image = new ProcessOptions().WithArgs("where-am-i", secondAddress.ToString()).WithEnvironment("PLACED", "yes");
+            var status = await parent.RunAsync(async libc =>
+            {
+                var pid = await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
+                var result = await libc.Wait4Async(pid);
+                if (result.Pid != pid) return 100;
+                // Nothing is left to wait for.
+                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+                return result.Status.Exited ? result.Status.ExitCode : 102;
+            }, image).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(7), status);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    // Exits 7 when the megabyte its parent wrote at the address in AT is there, byte for byte.
+    private static Task<int> Checker(Libc libc)
+    {
+        var at = ulong.Parse(libc.Environment["AT"], System.Globalization.CultureInfo.InvariantCulture);
+        var copy = new byte[Megabyte];
+        libc.Memory.Read(at, copy);
+        for (var i = 0; i < copy.Length; i++)
+            if (copy[i] != (byte)(i * 7 + i / 4096)) return Task.FromResult(3);
+        return Task.FromResult(libc.Node.ToString() == libc.Args[^1] ? 7 : 2);
+    }
+
+    private const int Megabyte = 1 << 20;
+
+    [Fact]
+    public async Task An_image_larger_than_a_frame_is_pulled_in_chunks_and_arrives_whole_on_the_other_node()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("checker", Checker);
+            host.Programs.Register("checker", Checker);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var status = await parent.RunAsync(async libc =>
+            {
+                var data = new byte[Megabyte];
+                for (var i = 0; i < data.Length; i++) data[i] = (byte)(i * 7 + i / 4096);
+                var at = libc.Memory.Malloc(data.Length);
+                libc.Memory.Write(at, data);
+                libc.Environment["AT"] = at.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var pid = await libc.ForkAsync(Checker, ForkPlacement.OnNode(secondAddress));
+                var result = await libc.Wait4Async(pid);
+                return result.Status.Exited ? result.Status.ExitCode : 102;
+            }, new ProcessOptions().WithArgs("checker", secondAddress.ToString())).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(7), status);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
+    public async Task A_child_on_a_node_that_is_lost_is_reported_killed_by_SIGKILL_once()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("sleeper", Sleeper);
+            host.Programs.Register("sleeper", Sleeper);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var run = parent.RunAsync(async libc =>
+            {
+                var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+                forked.SetResult(pid);
+                var result = await libc.Wait4Async(pid);
+                if (result.Pid != pid) return 100;
+                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+                return result.Status == WaitStatus.FromSignal(Signal.SIGKILL, false) ? 9 : 102;
+            });
+
+            await forked.Task.WaitAsync(Bound);
+            Cluster.Get(first).Down(secondAddress);
+            await second.Terminate().WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(9), await run.WaitAsync(Bound));
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
+    public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("only-here", WhereAmI);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            string? reason = null;
+            var status = await parent.RunAsync(async libc =>
+            {
+                try
+                {
+                    await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
+                    return 100;
+                }
+                catch (PosixException e) when (e.Errno == Errno.ENOENT)
+                {
+                    reason = e.Message;
+                }
+
+                // The failed fork left no child, and the next (local) fork works.
+                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+                var pid = await libc.ForkAsync(_ => Task.FromResult(5));
+                var result = await libc.Wait4Async(pid);
+                return result.Status == WaitStatus.FromExit(5) ? 0 : 102;
+            }).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(0), status);
+            Assert.Contains("only-here", reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
+    public async Task The_spawner_answers_a_repeated_request_with_the_same_process_and_one_whose_policy_is_gone_ends_unrun()
+    {
+        var node = Node();
+        try
+        {
+            await using var runtime = ForkRuntime.Create(node);
+            runtime.Programs.Register("where-am-i", WhereAmI);
+            var parent = CreateTestProbe(node);
+            var policy = CreateTestProbe(node);
+            var core = CreateTestProbe(node);
+            var fs = CreateTestProbe(node);
+            var spawner = node.ActorSelection("/user/" + ForkSpawner.Name);
+            var request = new SpawnProcess(41, 2, 1, 1, "where-am-i", "binary", 1, false, policy.Ref, core.Ref, fs.Ref);
+
+            spawner.Tell(request, parent.Ref);
+            var first = parent.ExpectMsg<ProcessSpawned>(Bound);
+            spawner.Tell(request, parent.Ref);
+            var again = parent.ExpectMsg<ProcessSpawned>(Bound);
+            Assert.Equal(41, again.RequestId);
+            Assert.Equal(first.Process, again.Process);
+            // It asks its policy for its config, once, and waits for its start quota: it has not run.
+            policy.ExpectMsg<SessionRequest>(r => r.Label == "config", Bound);
+            policy.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+            spawner.Tell(request with { RequestId = 42, Program = "nope" }, parent.Ref);
+            var refused = parent.ExpectMsg<SpawnRefused>(Bound);
+            Assert.Equal((42L, Errno.ENOENT), (refused.RequestId, refused.Errno));
+            Assert.Contains("nope", refused.Reason, StringComparison.Ordinal);
+
+            var watcher = CreateTestProbe(node);
+            watcher.Watch(first.Process);
+            policy.Ref.Tell(PoisonPill.Instance);
+            watcher.ExpectTerminated(first.Process, Bound);
+        }
+        finally
+        {
+            await node.Terminate().WaitAsync(Bound);
+        }
+    }
+
+    private async Task<(ActorSystem First, ActorSystem Second)> Pair()
+    {
+        var first = Node();
+        var second = Node();
+        Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
+        Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var node in new[] { first, second })
+                Assert.Equal(2, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
+        }, Bound);
+        return (first, second);
+    }
+
+    private Task AwaitHosts(ForkRuntime runtime, int count) => AwaitAssertAsync(() => Assert.Equal(count, runtime.ForkHosts().Count), Bound);
+
+    /// <summary>A fork host of its own on 127.0.0.1, any free port, with the runtime's serializer and quick failure detection.</summary>
+    private static ActorSystem Node() => ActorSystem.Create("fork", ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.cluster {
+          roles = ["fork-host"]
+          failure-detector { heartbeat-interval = 250ms, acceptable-heartbeat-pause = 2s }
+          split-brain-resolver.stable-after = 2s
+          down-removal-margin = 1s
+          gossip-interval = 200ms
+          leader-actions-interval = 200ms
+        }
+        akka.coordinated-shutdown.exit-clr = off
+        akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
+        """).WithFallback(ForkSerializer.Configuration));
+}
