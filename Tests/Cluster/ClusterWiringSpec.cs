@@ -116,9 +116,9 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
     [Fact]
     public async Task Fork_hosts_are_the_up_members_with_the_fork_host_role_and_a_downed_node_leaves_them()
     {
-        var first = Node("fork-host");
-        var second = Node("fork-host");
-        var client = Node("client");
+        var first = ClusterNodes.Node("fork-host");
+        var second = ClusterNodes.Node("fork-host");
+        var client = ClusterNodes.Node("client");
         try
         {
             await using var firstRuntime = ForkRuntime.Create(first);
@@ -172,8 +172,8 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
     [Fact]
     public async Task Placement_in_a_cluster_names_the_fork_hosts_and_refuses_what_it_cannot_do()
     {
-        var first = Node("fork-host");
-        var second = Node("fork-host");
+        var first = ClusterNodes.Node("fork-host");
+        var second = ClusterNodes.Node("fork-host");
         try
         {
             await using var runtime = ForkRuntime.Create(first);
@@ -222,7 +222,7 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
     [Fact]
     public async Task A_terminated_cluster_node_knows_no_fork_host()
     {
-        var node = Node("fork-host");
+        var node = ClusterNodes.Node("fork-host");
         await using var runtime = ForkRuntime.Create(node);
         Cluster.Get(node).Join(Cluster.Get(node).SelfAddress);
         AwaitAssert(() => Assert.Single(runtime.ForkHosts()), Bound);
@@ -230,22 +230,6 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
         Assert.Empty(runtime.ForkHosts());
     }
 
-    /// <summary>A cluster node of its own on 127.0.0.1, any free port, with <paramref name="role"/> and quick failure detection.</summary>
-    private static ActorSystem Node(string role) => ActorSystem.Create("fork", ConfigurationFactory.ParseString($$"""
-        akka.loglevel = WARNING
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.cluster {
-          roles = ["{{role}}"]
-          failure-detector { heartbeat-interval = 250ms, acceptable-heartbeat-pause = 2s }
-          split-brain-resolver.stable-after = 2s
-          down-removal-margin = 1s
-          gossip-interval = 200ms
-          leader-actions-interval = 200ms
-        }
-        akka.coordinated-shutdown.exit-clr = off
-        akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
-        """).WithFallback(ForkSerializer.Configuration));
 
     private static IConfiguration Section(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder()

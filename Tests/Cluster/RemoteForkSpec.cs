@@ -191,7 +191,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task The_spawner_answers_a_repeated_request_with_the_same_process_and_one_whose_policy_is_gone_ends_unrun()
     {
-        var node = Node();
+        var node = ClusterNodes.Node();
         try
         {
             await using var runtime = ForkRuntime.Create(node);
@@ -231,8 +231,8 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
 
     private async Task<(ActorSystem First, ActorSystem Second)> Pair()
     {
-        var first = Node();
-        var second = Node();
+        var first = ClusterNodes.Node();
+        var second = ClusterNodes.Node();
         Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
         Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
         await AwaitAssertAsync(() =>
@@ -244,21 +244,4 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     private Task AwaitHosts(ForkRuntime runtime, int count) => AwaitAssertAsync(() => Assert.Equal(count, runtime.ForkHosts().Count), Bound);
-
-    /// <summary>A fork host of its own on 127.0.0.1, any free port, with the runtime's serializer and quick failure detection.</summary>
-    private static ActorSystem Node() => ActorSystem.Create("fork", ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.actor.provider = cluster
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.cluster {
-          roles = ["fork-host"]
-          failure-detector { heartbeat-interval = 250ms, acceptable-heartbeat-pause = 2s }
-          split-brain-resolver.stable-after = 2s
-          down-removal-margin = 1s
-          gossip-interval = 200ms
-          leader-actions-interval = 200ms
-        }
-        akka.coordinated-shutdown.exit-clr = off
-        akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
-        """).WithFallback(ForkSerializer.Configuration));
 }
