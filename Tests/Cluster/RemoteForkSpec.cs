@@ -148,6 +148,51 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
+    public async Task Kill_reaches_a_child_on_another_node_and_its_end_raises_SIGCHLD_in_the_parent()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            parent.Programs.Register("sleeper", Sleeper);
+            host.Programs.Register("sleeper", Sleeper);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var status = await parent.RunAsync(async libc =>
+            {
+                var sigchld = 0;
+                libc.SetSignalHandler(Signal.SIGCHLD, _ => sigchld++);
+                var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+                // The existence check finds the remote child; SIGTERM ends it there.
+                await libc.KillAsync(pid, 0);
+                await libc.KillAsync(pid, Signal.SIGTERM);
+                var result = await libc.Wait4Async(pid);
+                await libc.GetPpidAsync();
+                if (result.Pid != pid || result.Status != WaitStatus.FromSignal(Signal.SIGTERM, false)) return 100;
+                // Reaped: the pid names nobody any more.
+                try
+                {
+                    await libc.KillAsync(pid, 0);
+                    return 101;
+                }
+                catch (PosixException e) when (e.Errno == Errno.ESRCH)
+                {
+                }
+
+                return sigchld == 1 ? 0 : 102;
+            }).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(0), status);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
     public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
     {
         var (first, second) = await Pair();
