@@ -28,7 +28,7 @@ public sealed partial class Libc
         ArgumentNullException.ThrowIfNull(placement);
         if (IsLocal(placement)) return await ForkAsync(child);
         Enter();
-        if (!CanRunElsewhere(child))
+        if (_programs.NameElsewhere(child) is not { } name)
         {
             throw new PosixException(Errno.EINVAL,
                 $"{_programs.EntryFor(child).Name} is a closure or an unregistered lambda: it can only be forked locally, not {placement}");
@@ -47,7 +47,7 @@ public sealed partial class Libc
         await DirectoryChecked();
         var (handlers, interrupting) = HandlersAtFork();
         var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, handlers) { Interrupting = interrupting };
-        return (int)Ok(await Call(new ForkRequest(_programs.EntryFor(child), image) { Target = target }));
+        return (int)Ok(await Call(new ForkRequest(new ProgramEntry(name, null), image) { Target = target }));
     }
 
     /// <summary>The fork hosts of this node's cluster other than this node, as this node sees them now (none without a cluster).</summary>
@@ -62,18 +62,4 @@ public sealed partial class Libc
         ForkPlacementKind.OnNode => Node.Equals(placement.Node),
         _ => false,
     };
-
-    /// <summary>
-    /// Whether another node can find <paramref name="child"/>: a program registered by name (every node registers the
-    /// same), or a static method; not a closure, a lambda or an instance method, whose state stays on this node.
-    /// </summary>
-    private bool CanRunElsewhere(ProcessMain child)
-    {
-        foreach (var name in _programs.Names)
-            if (_programs.TryGet(name, out var registered) && registered == child) return true;
-        var method = child.Method;
-        return child.Target is null
-            && method.IsStatic
-            && method.DeclaringType?.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) != true;
-    }
 }

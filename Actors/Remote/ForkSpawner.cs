@@ -50,7 +50,7 @@ internal sealed class ForkSpawner : UntypedActor
             return;
         }
 
-        if (!_runtime.Programs.TryGet(spawn.Program, out _))
+        if (!_runtime.Programs.TryFind(spawn.Program, out _))
         {
             Sender.Tell(new SpawnRefused(spawn.RequestId, Errno.ENOENT,
                 $"no program named \"{spawn.Program}\" is registered on {Node} (known: {string.Join(", ", _runtime.Programs.Names)})"));

@@ -188,6 +188,22 @@ public sealed class PlacementSpec(ITestOutputHelper output) : RuntimeSpec(output
     }
 
     [Fact]
+    public async Task A_static_method_is_named_so_another_node_finds_it_and_a_closure_has_no_such_name()
+    {
+        var programs = ProgramRegistry.WithBuiltIns();
+        var name = programs.NameElsewhere(StaticChild);
+        var captured = 1;
+
+        Assert.NotNull(name);
+        Assert.True(programs.TryFind(name, out var found));
+        Assert.Equal(5, await found(null!));
+        Assert.Null(programs.NameElsewhere(_ => Task.FromResult(captured)));
+        Assert.Equal("sh", programs.NameElsewhere(programs.TryGet("sh", out var sh) ? sh : null!));
+        Assert.False(programs.TryFind($"{typeof(PlacementSpec).FullName}, Fork.Tests::NoSuchMethod", out _));
+        Assert.False(programs.TryFind("No.Such.Type, Fork.Tests::StaticChild", out _));
+    }
+
+    [Fact]
     public async Task A_null_placement_or_child_is_an_argument_error()
     {
         Exception? nullPlacement = null, nullChild = null;
