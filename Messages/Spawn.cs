@@ -20,7 +20,11 @@ public sealed record SpawnProcess(
     bool OpenLog,
     IActorRef Policy,
     IActorRef Core,
-    IActorRef FileSystem) : ICrossNode;
+    IActorRef FileSystem) : ICrossNode
+{
+    /// <summary>The signals the parent ignores: SIG_IGN goes with fork (a caught signal's handler cannot leave its node).</summary>
+    public IReadOnlyList<Signal> Ignored { get; init; } = [];
+}
 
 /// <summary>A spawner → the forking process: the child's process exists on the spawner's node.</summary>
 public sealed record ProcessSpawned(long RequestId, IActorRef Process) : ICrossNode;

@@ -147,7 +147,10 @@ internal sealed partial class ProcessActor
         var timeout = Context.System.Scheduler.ScheduleTellOnceCancelable(SpawnTimeout, Self, new SpawnTimedOut(id), Self);
         _remoteSpawns[id] = new RemoteSpawn(child.Pid, forked, node, timeout);
         Context.ActorSelection(ForkSpawner.PathOn(node)).Tell(
-            new SpawnProcess(id, child.Pid, Pid, child.Pgid, program, child.Command, child.Fork, child.OpenLog, forked, _setup.Core, _setup.FileSystem),
+            new SpawnProcess(id, child.Pid, Pid, child.Pgid, program, child.Command, child.Fork, child.OpenLog, forked, _setup.Core, _setup.FileSystem)
+            {
+                Ignored = [.. child.Handlers.Where(h => ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)],
+            },
             Self);
     }
 

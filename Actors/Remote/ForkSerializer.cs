@@ -200,9 +200,10 @@ public sealed class ForkSerializer : SerializerWithStringManifest
                 w.ActorRef(m.Policy);
                 w.ActorRef(m.Core);
                 w.ActorRef(m.FileSystem);
+                w.List(m.Ignored, static (w, s) => w.Int((int)s));
             },
             r => new SpawnProcess(r.Long(), r.Int(), r.Int(), r.Int(), r.String(), r.String(), r.Long(), r.Bool(),
-                r.RequiredActorRef(), r.RequiredActorRef(), r.RequiredActorRef())),
+                r.RequiredActorRef(), r.RequiredActorRef(), r.RequiredActorRef()) { Ignored = r.List(static r => (Signal)r.Int()) }),
         Of<ProcessSpawned>("PW", (w, m) => { w.Long(m.RequestId); w.ActorRef(m.Process); }, r => new ProcessSpawned(r.Long(), r.RequiredActorRef())),
         Of<SpawnRefused>("PU", (w, m) => { w.Long(m.RequestId); w.Int((int)m.Errno); w.String(m.Reason); },
             r => new SpawnRefused(r.Long(), (Errno)r.Int(), r.String())),

@@ -64,7 +64,7 @@ internal sealed class ForkSpawner : UntypedActor
         pids.Close($"process {spawn.Pid} runs on {Node}, away from its namespace's pid table: a process forked onto another node cannot fork again yet");
         var setup = new ProcessSetup(
             spawn.Pid, spawn.Ppid, spawn.Pgid, spawn.Pid.ToString(), spawn.Policy, spawn.Core, spawn.FileSystem, pids,
-            new ProgramEntry(spawn.Program, null), _runtime, new Dictionary<Signal, Action<Signal>>(), reserve, account, account)
+            new ProgramEntry(spawn.Program, null), _runtime, spawn.Ignored.ToDictionary(signal => signal, _ => Libc.Ignore), reserve, account, account)
         {
             Command = spawn.Command,
             Fork = spawn.Fork,

@@ -193,6 +193,41 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
+    public async Task An_ignored_signal_stays_ignored_on_the_other_node_and_a_caught_one_has_its_default_action()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var status = await parent.RunAsync(async libc =>
+            {
+                libc.SetSignalHandler(Signal.SIGTERM, Libc.Ignore);
+                libc.SetSignalHandler(Signal.SIGUSR1, _ => { });
+                var ignoring = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+                await libc.KillAsync(ignoring, Signal.SIGTERM);
+                // SIGTERM was ignored there: the child is still alive, and SIGKILL ends it.
+                if ((await libc.Wait4Async(ignoring, WaitOptions.WNOHANG)).Pid != 0) return 100;
+                await libc.KillAsync(ignoring, Signal.SIGKILL);
+                if ((await libc.Wait4Async(ignoring)).Status != WaitStatus.FromSignal(Signal.SIGKILL, false)) return 101;
+                // The handler of SIGUSR1 stayed behind: there, SIGUSR1 has its default action and ends the child.
+                var defaulted = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+                await libc.KillAsync(defaulted, Signal.SIGUSR1);
+                return (await libc.Wait4Async(defaulted)).Status == WaitStatus.FromSignal(Signal.SIGUSR1, false) ? 0 : 102;
+            }).WaitAsync(Bound);
+
+            Assert.Equal(WaitStatus.FromExit(0), status);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
     public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
     {
         var (first, second) = await Pair();
