@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "process {Pid} ended: {Status}")]
     public static partial void Ended(ILogger logger, int pid, WaitStatus status);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "process {Pid} ended with its namespace: the namespace's core on {Node} is gone")]
+    public static partial void NamespaceLost(ILogger logger, int pid, string node);
 }

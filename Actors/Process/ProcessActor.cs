@@ -63,8 +63,13 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     {
         if (_setup.Pids[Pid] is { } entry) entry.View = _view;
         _setup.Core.Tell(new ProcessStarted(Pid, Self));
-        // Placed here by another node: a policy gone before this process ran (its parent gave up) leaves no ghost.
-        if (_setup.Remote) Context.Watch(_setup.Policy);
+        // Placed here by another node: a policy gone before this process ran (its parent gave up) leaves no ghost, and a
+        // namespace whose node is gone takes this process with it.
+        if (_setup.Remote)
+        {
+            Context.Watch(_setup.Policy);
+            Context.Watch(_setup.Core);
+        }
         _policy.Tell(new SessionRequest(Services.Rom, "config", Quota.Zero));
     }
 
@@ -73,6 +78,22 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     {
         Log.Failed(_log, Pid, reason);
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// A process placed away from its namespace ends with it: when the namespace's core is gone (its node was lost, or the
+    /// namespace ended) nobody can signal, wait for or reap this process any more, so it stops, whatever its state.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is Terminated terminated && _setup.Remote && terminated.ActorRef.Equals(_setup.Core))
+        {
+            Log.NamespaceLost(_log, Pid, _setup.Core.Path.Address.ToString());
+            Context.Stop(Self);
+            return true;
+        }
+
+        return base.AroundReceive(receive, message);
     }
 
     protected override void PostStop()

@@ -228,6 +228,40 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
+    public async Task A_child_whose_namespaces_node_is_lost_ends_and_leaves_no_process_behind()
+    {
+        var (first, second) = await Pair();
+        try
+        {
+            await using var parent = ForkRuntime.Create(first);
+            await using var host = ForkRuntime.Create(second);
+            var firstAddress = Cluster.Get(first).SelfAddress;
+            var secondAddress = Cluster.Get(second).SelfAddress;
+            await AwaitHosts(parent, 2);
+
+            var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = parent.RunAsync(async libc =>
+            {
+                forked.SetResult(await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress)));
+                return (await libc.Wait4Async(-1)).Status.ExitCode;
+            });
+            await forked.Task.WaitAsync(Bound);
+            var spawned = second.ActorSelection($"/user/{ForkSpawner.Name}/*");
+            await AwaitAssertAsync(async () => Assert.NotNull(await spawned.ResolveOne(TimeSpan.FromSeconds(1))), Bound);
+
+            Cluster.Get(second).Down(firstAddress);
+            await first.Terminate().WaitAsync(Bound);
+
+            // The child's namespace (its core, file system, parent) is gone with its node: the child goes too.
+            await AwaitAssertAsync(async () => await Assert.ThrowsAsync<ActorNotFoundException>(() => spawned.ResolveOne(TimeSpan.FromSeconds(1))), Bound);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
+
+    [Fact]
     public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
     {
         var (first, second) = await Pair();
