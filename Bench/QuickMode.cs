@@ -22,6 +22,7 @@ internal static class QuickMode
         new PoolMeasurement(),
         new PipeMeasurement(),
         new PairsMeasurement(),
+        new RemoteMeasurement(),
     ];
 
     public static async Task<int> RunAsync(string[] args)

@@ -17,11 +17,12 @@ internal sealed class Summary
     {
         output.WriteLine();
         output.WriteLine("== summary (targets are informative: the exit code ignores them)");
-        output.WriteLine($"{"figure",-40} {"value",14} {"baseline",14} {"ratio",8}  {"target",-26} {"met",-8}");
+        var width = Math.Max(40, _figures.Select(f => f.Name.Length).DefaultIfEmpty(0).Max());
+        output.WriteLine($"{"figure".PadRight(width)} {"value",14} {"baseline",14} {"ratio",8}  {"target",-26} {"met",-8}");
         foreach (var f in _figures)
         {
             var met = f.Met switch { true => "met", false => "not met", null => f.Target.Length > 0 ? "n/a" : "" };
-            output.WriteLine($"{f.Name,-40} {Show(f.Value, f.Unit),14} {(f.Baseline is null ? "-" : Show(f.Baseline, f.Unit)),14} {ShowRatio(f.Ratio),8}  {f.Target,-26} {met,-8}");
+            output.WriteLine($"{f.Name.PadRight(width)} {Show(f.Value, f.Unit),14} {(f.Baseline is null ? "-" : Show(f.Baseline, f.Unit)),14} {ShowRatio(f.Ratio),8}  {f.Target,-26} {met,-8}");
         }
     }
 
