@@ -36,33 +36,24 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task A_registered_program_forked_onto_another_node_runs_there_and_its_parent_reaps_its_exit_code()
     {
-        var (first, second) = await Pair();
-        try
-        {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            parent.Programs.Register("where-am-i", WhereAmI);
-            host.Programs.Register("where-am-i", WhereAmI);
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        parent.Programs.Register("where-am-i", WhereAmI);
+        host.Programs.Register("where-am-i", WhereAmI);
+        var secondAddress = Cluster.Get(second).SelfAddress;
 
-            var image = new ProcessOptions().WithArgs("where-am-i", secondAddress.ToString()).WithEnvironment("PLACED", "yes");
-            var status = await parent.RunAsync(async libc =>
-            {
-                var pid = await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
-                var result = await libc.Wait4Async(pid);
-                if (result.Pid != pid) return 100;
-                // Nothing is left to wait for.
-                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
-                return result.Status.Exited ? result.Status.ExitCode : 102;
-            }, image).WaitAsync(Bound);
-
-            Assert.Equal(WaitStatus.FromExit(7), status);
-        }
-        finally
+        var image = new ProcessOptions().WithArgs("where-am-i", secondAddress.ToString()).WithEnvironment("PLACED", "yes");
+        var status = await parent.RunAsync(async libc =>
         {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+            var pid = await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
+            var result = await libc.Wait4Async(pid);
+            if (result.Pid != pid) return 100;
+            // Nothing is left to wait for.
+            if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+            return result.Status.Exited ? result.Status.ExitCode : 102;
+        }, image).WaitAsync(Bound);
+
+        Assert.Equal(WaitStatus.FromExit(7), status);
     }
 
     // Exits 7 when the megabyte its parent wrote at the address in AT is there, byte for byte.
@@ -81,225 +72,171 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task An_image_larger_than_a_frame_is_pulled_in_chunks_and_arrives_whole_on_the_other_node()
     {
-        var (first, second) = await Pair();
-        try
-        {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            parent.Programs.Register("checker", Checker);
-            host.Programs.Register("checker", Checker);
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        parent.Programs.Register("checker", Checker);
+        host.Programs.Register("checker", Checker);
+        var secondAddress = Cluster.Get(second).SelfAddress;
 
-            var status = await parent.RunAsync(async libc =>
-            {
-                var data = new byte[Megabyte];
-                for (var i = 0; i < data.Length; i++) data[i] = (byte)(i * 7 + i / 4096);
-                var at = libc.Memory.Malloc(data.Length);
-                libc.Memory.Write(at, data);
-                libc.Environment["AT"] = at.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var pid = await libc.ForkAsync(Checker, ForkPlacement.OnNode(secondAddress));
-                var result = await libc.Wait4Async(pid);
-                return result.Status.Exited ? result.Status.ExitCode : 102;
-            }, new ProcessOptions().WithArgs("checker", secondAddress.ToString())).WaitAsync(Bound);
-
-            Assert.Equal(WaitStatus.FromExit(7), status);
-        }
-        finally
+        var status = await parent.RunAsync(async libc =>
         {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+            var data = new byte[Megabyte];
+            for (var i = 0; i < data.Length; i++) data[i] = (byte)(i * 7 + i / 4096);
+            var at = libc.Memory.Malloc(data.Length);
+            libc.Memory.Write(at, data);
+            libc.Environment["AT"] = at.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var pid = await libc.ForkAsync(Checker, ForkPlacement.OnNode(secondAddress));
+            var result = await libc.Wait4Async(pid);
+            return result.Status.Exited ? result.Status.ExitCode : 102;
+        }, new ProcessOptions().WithArgs("checker", secondAddress.ToString())).WaitAsync(Bound);
+
+        Assert.Equal(WaitStatus.FromExit(7), status);
     }
 
     [Fact]
     public async Task A_child_on_a_node_that_is_lost_is_reported_killed_by_SIGKILL_once()
     {
-        var (first, second) = await Pair();
-        try
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        parent.Programs.Register("sleeper", Sleeper);
+        host.Programs.Register("sleeper", Sleeper);
+        var secondAddress = Cluster.Get(second).SelfAddress;
+
+        var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = parent.RunAsync(async libc =>
         {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            parent.Programs.Register("sleeper", Sleeper);
-            host.Programs.Register("sleeper", Sleeper);
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+            var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+            forked.SetResult(pid);
+            var result = await libc.Wait4Async(pid);
+            if (result.Pid != pid) return 100;
+            if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+            return result.Status == WaitStatus.FromSignal(Signal.SIGKILL, false) ? 9 : 102;
+        });
 
-            var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var run = parent.RunAsync(async libc =>
-            {
-                var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
-                forked.SetResult(pid);
-                var result = await libc.Wait4Async(pid);
-                if (result.Pid != pid) return 100;
-                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
-                return result.Status == WaitStatus.FromSignal(Signal.SIGKILL, false) ? 9 : 102;
-            });
+        await forked.Task.WaitAsync(Bound);
+        Cluster.Get(first).Down(secondAddress);
+        await second.Terminate().WaitAsync(Bound);
 
-            await forked.Task.WaitAsync(Bound);
-            Cluster.Get(first).Down(secondAddress);
-            await second.Terminate().WaitAsync(Bound);
-
-            Assert.Equal(WaitStatus.FromExit(9), await run.WaitAsync(Bound));
-        }
-        finally
-        {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+        Assert.Equal(WaitStatus.FromExit(9), await run.WaitAsync(Bound));
     }
 
     [Fact]
     public async Task Kill_reaches_a_child_on_another_node_and_its_end_raises_SIGCHLD_in_the_parent()
     {
-        var (first, second) = await Pair();
-        try
-        {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            parent.Programs.Register("sleeper", Sleeper);
-            host.Programs.Register("sleeper", Sleeper);
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        parent.Programs.Register("sleeper", Sleeper);
+        host.Programs.Register("sleeper", Sleeper);
+        var secondAddress = Cluster.Get(second).SelfAddress;
 
-            var status = await parent.RunAsync(async libc =>
+        var status = await parent.RunAsync(async libc =>
+        {
+            var sigchld = 0;
+            libc.SetSignalHandler(Signal.SIGCHLD, _ => sigchld++);
+            var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+            // The existence check finds the remote child; SIGTERM ends it there.
+            await libc.KillAsync(pid, 0);
+            await libc.KillAsync(pid, Signal.SIGTERM);
+            var result = await libc.Wait4Async(pid);
+            await libc.GetPpidAsync();
+            if (result.Pid != pid || result.Status != WaitStatus.FromSignal(Signal.SIGTERM, false)) return 100;
+            // Reaped: the pid names nobody any more.
+            try
             {
-                var sigchld = 0;
-                libc.SetSignalHandler(Signal.SIGCHLD, _ => sigchld++);
-                var pid = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
-                // The existence check finds the remote child; SIGTERM ends it there.
                 await libc.KillAsync(pid, 0);
-                await libc.KillAsync(pid, Signal.SIGTERM);
-                var result = await libc.Wait4Async(pid);
-                await libc.GetPpidAsync();
-                if (result.Pid != pid || result.Status != WaitStatus.FromSignal(Signal.SIGTERM, false)) return 100;
-                // Reaped: the pid names nobody any more.
-                try
-                {
-                    await libc.KillAsync(pid, 0);
-                    return 101;
-                }
-                catch (PosixException e) when (e.Errno == Errno.ESRCH)
-                {
-                }
+                return 101;
+            }
+            catch (PosixException e) when (e.Errno == Errno.ESRCH)
+            {
+            }
 
-                return sigchld == 1 ? 0 : 102;
-            }).WaitAsync(Bound);
+            return sigchld == 1 ? 0 : 102;
+        }).WaitAsync(Bound);
 
-            Assert.Equal(WaitStatus.FromExit(0), status);
-        }
-        finally
-        {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+        Assert.Equal(WaitStatus.FromExit(0), status);
     }
 
     [Fact]
     public async Task An_ignored_signal_stays_ignored_on_the_other_node_and_a_caught_one_has_its_default_action()
     {
-        var (first, second) = await Pair();
-        try
-        {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        var secondAddress = Cluster.Get(second).SelfAddress;
 
-            var status = await parent.RunAsync(async libc =>
-            {
-                libc.SetSignalHandler(Signal.SIGTERM, Libc.Ignore);
-                libc.SetSignalHandler(Signal.SIGUSR1, _ => { });
-                var ignoring = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
-                await libc.KillAsync(ignoring, Signal.SIGTERM);
-                // SIGTERM was ignored there: the child is still alive, and SIGKILL ends it.
-                if ((await libc.Wait4Async(ignoring, WaitOptions.WNOHANG)).Pid != 0) return 100;
-                await libc.KillAsync(ignoring, Signal.SIGKILL);
-                if ((await libc.Wait4Async(ignoring)).Status != WaitStatus.FromSignal(Signal.SIGKILL, false)) return 101;
-                // The handler of SIGUSR1 stayed behind: there, SIGUSR1 has its default action and ends the child.
-                var defaulted = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
-                await libc.KillAsync(defaulted, Signal.SIGUSR1);
-                return (await libc.Wait4Async(defaulted)).Status == WaitStatus.FromSignal(Signal.SIGUSR1, false) ? 0 : 102;
-            }).WaitAsync(Bound);
-
-            Assert.Equal(WaitStatus.FromExit(0), status);
-        }
-        finally
+        var status = await parent.RunAsync(async libc =>
         {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+            libc.SetSignalHandler(Signal.SIGTERM, Libc.Ignore);
+            libc.SetSignalHandler(Signal.SIGUSR1, _ => { });
+            var ignoring = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+            await libc.KillAsync(ignoring, Signal.SIGTERM);
+            // SIGTERM was ignored there: the child is still alive, and SIGKILL ends it.
+            if ((await libc.Wait4Async(ignoring, WaitOptions.WNOHANG)).Pid != 0) return 100;
+            await libc.KillAsync(ignoring, Signal.SIGKILL);
+            if ((await libc.Wait4Async(ignoring)).Status != WaitStatus.FromSignal(Signal.SIGKILL, false)) return 101;
+            // The handler of SIGUSR1 stayed behind: there, SIGUSR1 has its default action and ends the child.
+            var defaulted = await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress));
+            await libc.KillAsync(defaulted, Signal.SIGUSR1);
+            return (await libc.Wait4Async(defaulted)).Status == WaitStatus.FromSignal(Signal.SIGUSR1, false) ? 0 : 102;
+        }).WaitAsync(Bound);
+
+        Assert.Equal(WaitStatus.FromExit(0), status);
     }
 
     [Fact]
     public async Task A_child_whose_namespaces_node_is_lost_ends_and_leaves_no_process_behind()
     {
-        var (first, second) = await Pair();
-        try
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        var firstAddress = Cluster.Get(first).SelfAddress;
+        var secondAddress = Cluster.Get(second).SelfAddress;
+
+        var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = parent.RunAsync(async libc =>
         {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            var firstAddress = Cluster.Get(first).SelfAddress;
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+            forked.SetResult(await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress)));
+            return (await libc.Wait4Async(-1)).Status.ExitCode;
+        });
+        await forked.Task.WaitAsync(Bound);
+        var spawned = second.ActorSelection($"/user/{ForkSpawner.Name}/*");
+        await AwaitAssertAsync(async () => Assert.NotNull(await spawned.ResolveOne(TimeSpan.FromSeconds(1))), Bound);
 
-            var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _ = parent.RunAsync(async libc =>
-            {
-                forked.SetResult(await libc.ForkAsync(Sleeper, ForkPlacement.OnNode(secondAddress)));
-                return (await libc.Wait4Async(-1)).Status.ExitCode;
-            });
-            await forked.Task.WaitAsync(Bound);
-            var spawned = second.ActorSelection($"/user/{ForkSpawner.Name}/*");
-            await AwaitAssertAsync(async () => Assert.NotNull(await spawned.ResolveOne(TimeSpan.FromSeconds(1))), Bound);
+        Cluster.Get(second).Down(firstAddress);
+        await first.Terminate().WaitAsync(Bound);
 
-            Cluster.Get(second).Down(firstAddress);
-            await first.Terminate().WaitAsync(Bound);
-
-            // The child's namespace (its core, file system, parent) is gone with its node: the child goes too.
-            await AwaitAssertAsync(async () => await Assert.ThrowsAsync<ActorNotFoundException>(() => spawned.ResolveOne(TimeSpan.FromSeconds(1))), Bound);
-        }
-        finally
-        {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+        // The child's namespace (its core, file system, parent) is gone with its node: the child goes too.
+        await AwaitAssertAsync(async () => await Assert.ThrowsAsync<ActorNotFoundException>(() => spawned.ResolveOne(TimeSpan.FromSeconds(1))), Bound);
     }
 
     [Fact]
     public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
     {
-        var (first, second) = await Pair();
-        try
-        {
-            await using var parent = ForkRuntime.Create(first);
-            await using var host = ForkRuntime.Create(second);
-            parent.Programs.Register("only-here", WhereAmI);
-            var secondAddress = Cluster.Get(second).SelfAddress;
-            await AwaitHosts(parent, 2);
+        await using var nodes = await TwoNodes();
+        var (first, second, parent, host) = nodes;
+        parent.Programs.Register("only-here", WhereAmI);
+        var secondAddress = Cluster.Get(second).SelfAddress;
 
-            string? reason = null;
-            var status = await parent.RunAsync(async libc =>
+        string? reason = null;
+        var status = await parent.RunAsync(async libc =>
+        {
+            try
             {
-                try
-                {
-                    await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
-                    return 100;
-                }
-                catch (PosixException e) when (e.Errno == Errno.ENOENT)
-                {
-                    reason = e.Message;
-                }
+                await libc.ForkAsync(WhereAmI, ForkPlacement.OnNode(secondAddress));
+                return 100;
+            }
+            catch (PosixException e) when (e.Errno == Errno.ENOENT)
+            {
+                reason = e.Message;
+            }
 
-                // The failed fork left no child, and the next (local) fork works.
-                if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
-                var pid = await libc.ForkAsync(_ => Task.FromResult(5));
-                var result = await libc.Wait4Async(pid);
-                return result.Status == WaitStatus.FromExit(5) ? 0 : 102;
-            }).WaitAsync(Bound);
+            // The failed fork left no child, and the next (local) fork works.
+            if ((await libc.Wait4Async(-1, WaitOptions.WNOHANG)).Error != Errno.ECHILD) return 101;
+            var pid = await libc.ForkAsync(_ => Task.FromResult(5));
+            var result = await libc.Wait4Async(pid);
+            return result.Status == WaitStatus.FromExit(5) ? 0 : 102;
+        }).WaitAsync(Bound);
 
-            Assert.Equal(WaitStatus.FromExit(0), status);
-            Assert.Contains("only-here", reason, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await Task.WhenAll(new[] { first, second }.Select(s => s.Terminate().WaitAsync(Bound)));
-        }
+        Assert.Equal(WaitStatus.FromExit(0), status);
+        Assert.Contains("only-here", reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -343,10 +280,12 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         }
     }
 
-    private async Task<(ActorSystem First, ActorSystem Second)> Pair()
+    /// <summary>Two fork hosts joined in a cluster, a runtime on each, both known to the first as fork hosts.</summary>
+    private async Task<Nodes> TwoNodes()
     {
         var first = ClusterNodes.Node();
         var second = ClusterNodes.Node();
+        var nodes = new Nodes(first, second, ForkRuntime.Create(first), ForkRuntime.Create(second));
         Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
         Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
         await AwaitAssertAsync(() =>
@@ -354,8 +293,18 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             foreach (var node in new[] { first, second })
                 Assert.Equal(2, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
         }, Bound);
-        return (first, second);
+        await AwaitAssertAsync(() => Assert.Equal(2, nodes.Parent.ForkHosts().Count), Bound);
+        return nodes;
     }
 
-    private Task AwaitHosts(ForkRuntime runtime, int count) => AwaitAssertAsync(() => Assert.Equal(count, runtime.ForkHosts().Count), Bound);
+    /// <summary>The two nodes of a spec: disposing ends both runtimes, then both actor systems (a lost one again: it is a no-op).</summary>
+    private sealed record Nodes(ActorSystem First, ActorSystem Second, ForkRuntime Parent, ForkRuntime Host) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Parent.DisposeAsync();
+            await Host.DisposeAsync();
+            await Task.WhenAll(new[] { First, Second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
 }
