@@ -9,7 +9,8 @@ namespace Fork.Bench;
 /// <summary>
 /// fork + exit + wait4 of a child that exits at once, repeated inside one long-running init program: batches reach
 /// init through a channel, whose reads resume on init's own context. <c>prepare</c> runs once in init first (e.g. to
-/// build a heap); <c>trace</c>, when given, receives the runtime's trace.
+/// build a heap); <c>trace</c>, when given, receives the runtime's trace. Given a runtime of another's and a placement, it
+/// forks that child there instead (a fork onto another node) and leaves the runtime to its owner.
 /// </summary>
 internal sealed class ForkRoundTrip : IRoundTrip
 {
@@ -18,6 +19,8 @@ internal sealed class ForkRoundTrip : IRoundTrip
     private readonly Channel<Batch> _batches = Channel.CreateUnbounded<Batch>(new() { SingleReader = true });
     private readonly TaskCompletionSource _prepared = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<Libc, Task>? _prepare;
+    private readonly ProcessMain _child = ExitAtOnce;
+    private readonly ForkPlacement? _placement;
     private readonly Task<WaitStatus> _init;
 
     public ForkRoundTrip(ForkRuntimeOptions? options = null, Func<Libc, Task>? prepare = null, ILoggerFactory? trace = null)
@@ -28,7 +31,15 @@ internal sealed class ForkRoundTrip : IRoundTrip
         _init = Runtime.RunAsync(Init);
     }
 
-    public string Name => "fork+exit+wait4";
+    /// <summary>Forks <paramref name="child"/> (a registered program) at <paramref name="placement"/> from an init of <paramref name="runtime"/>.</summary>
+    public ForkRoundTrip(ForkRuntime runtime, ProcessMain child, ForkPlacement placement, string name)
+    {
+        Runtime = runtime;
+        (_child, _placement, Name) = (child, placement, name);
+        _init = Runtime.RunAsync(Init);
+    }
+
+    public string Name { get; } = "fork+exit+wait4";
 
     public ForkRuntime Runtime { get; }
 
@@ -65,7 +76,7 @@ internal sealed class ForkRoundTrip : IRoundTrip
             {
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    var pid = await libc.ForkAsync(ExitAtOnce);
+                    var pid = await (_placement is null ? libc.ForkAsync(_child) : libc.ForkAsync(_child, _placement));
                     var reaped = await libc.Wait4Async(pid);
                     if (reaped.Pid != pid) throw new InvalidOperationException($"wait4({pid}) gave {reaped}");
                     if (reaped.Status != WaitStatus.FromExit(0)) Failures.Enqueue($"child {pid} ended {reaped.Status}, not exit 0");
@@ -85,8 +96,8 @@ internal sealed class ForkRoundTrip : IRoundTrip
     public async ValueTask DisposeAsync()
     {
         _batches.Writer.TryComplete();
-        var status = await _init;
-        await Runtime.DisposeAsync();
+        var status = await _init.WaitAsync(TimeSpan.FromSeconds(30));
+        if (_placement is null) await Runtime.DisposeAsync();
         if (status != WaitStatus.FromExit(0)) throw new InvalidOperationException($"init ended with {status}");
     }
 }

@@ -45,7 +45,7 @@ internal sealed class RemoteMeasurement : IMeasurement
 
             double[] medians;
             await using (var akka = new RemoteSpawnTrip(a, b))
-            await using (var fork = new RemoteForkTrip(parent, addressOfB))
+            await using (var fork = new ForkRoundTrip(parent, ExitAtOnce, ForkPlacement.OnNode(addressOfB), "remote fork+exit+wait4"))
             {
                 IRoundTrip[] trips = [fork, akka];
                 var sizes = new int[trips.Length];
@@ -161,64 +161,6 @@ internal sealed class RemoteMeasurement : IMeasurement
             if (Stopwatch.GetElapsedTime(start) > Bound) throw new TimeoutException($"the two nodes did not join within {Bound.TotalSeconds} s");
             await Task.Delay(50);
         }
-    }
-}
-
-/// <summary>fork onto B + exit + wait4, repeated inside one init on A; batches reach init through a channel.</summary>
-internal sealed class RemoteForkTrip : IRoundTrip
-{
-    private readonly Channel<Batch> _batches = Channel.CreateUnbounded<Batch>(new() { SingleReader = true });
-    private readonly Address _target;
-    private readonly Task<WaitStatus> _init;
-
-    public RemoteForkTrip(ForkRuntime runtime, Address target)
-    {
-        _target = target;
-        _init = runtime.RunAsync(Init);
-    }
-
-    public string Name => "remote fork+exit+wait4";
-
-    public ConcurrentQueue<string> Failures { get; } = new();
-
-    public Task RunAsync(int count)
-    {
-        var batch = Batch.Of(count);
-        if (!_batches.Writer.TryWrite(batch)) throw new InvalidOperationException("init has ended");
-        return batch.Done.Task;
-    }
-
-    private async Task<int> Init(Libc libc)
-    {
-        var placement = ForkPlacement.OnNode(_target);
-        await foreach (var batch in _batches.Reader.ReadAllAsync())
-        {
-            try
-            {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var pid = await libc.ForkAsync(RemoteMeasurement.ExitAtOnce, placement);
-                    var reaped = await libc.Wait4Async(pid);
-                    if (reaped.Pid != pid) throw new InvalidOperationException($"wait4({pid}) gave {reaped}");
-                    if (reaped.Status != WaitStatus.FromExit(0)) Failures.Enqueue($"child {pid} ended {reaped.Status}, not exit 0");
-                }
-
-                batch.Done.SetResult();
-            }
-            catch (Exception e)
-            {
-                batch.Done.SetException(e);
-            }
-        }
-
-        return 0;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _batches.Writer.TryComplete();
-        var status = await _init.WaitAsync(TimeSpan.FromSeconds(30));
-        if (status != WaitStatus.FromExit(0)) throw new InvalidOperationException($"init ended with {status}");
     }
 }
 
