@@ -36,7 +36,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task A_registered_program_forked_onto_another_node_runs_there_and_its_parent_reaps_its_exit_code()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("where-am-i", WhereAmI);
         host.Programs.Register("where-am-i", WhereAmI);
@@ -72,7 +72,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task An_image_larger_than_a_frame_is_pulled_in_chunks_and_arrives_whole_on_the_other_node()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("checker", Checker);
         host.Programs.Register("checker", Checker);
@@ -96,7 +96,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task A_child_on_a_node_that_is_lost_is_reported_killed_by_SIGKILL_once()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("sleeper", Sleeper);
         host.Programs.Register("sleeper", Sleeper);
@@ -123,7 +123,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task Kill_reaches_a_child_on_another_node_and_its_end_raises_SIGCHLD_in_the_parent()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("sleeper", Sleeper);
         host.Programs.Register("sleeper", Sleeper);
@@ -159,7 +159,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task An_ignored_signal_stays_ignored_on_the_other_node_and_a_caught_one_has_its_default_action()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         var secondAddress = Cluster.Get(second).SelfAddress;
 
@@ -185,7 +185,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task A_child_whose_namespaces_node_is_lost_ends_and_leaves_no_process_behind()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         var firstAddress = Cluster.Get(first).SelfAddress;
         var secondAddress = Cluster.Get(second).SelfAddress;
@@ -210,7 +210,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     [Fact]
     public async Task A_program_that_the_target_node_does_not_know_is_ENOENT_and_nothing_is_left_to_wait_for()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("only-here", WhereAmI);
         var secondAddress = Cluster.Get(second).SelfAddress;
@@ -277,34 +277,6 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         finally
         {
             await node.Terminate().WaitAsync(Bound);
-        }
-    }
-
-    /// <summary>Two fork hosts joined in a cluster, a runtime on each, both known to the first as fork hosts.</summary>
-    private async Task<Nodes> TwoNodes()
-    {
-        var first = ClusterNodes.Node();
-        var second = ClusterNodes.Node();
-        var nodes = new Nodes(first, second, ForkRuntime.Create(first), ForkRuntime.Create(second));
-        Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
-        Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
-        await AwaitAssertAsync(() =>
-        {
-            foreach (var node in new[] { first, second })
-                Assert.Equal(2, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
-        }, Bound);
-        await AwaitAssertAsync(() => Assert.Equal(2, nodes.Parent.ForkHosts().Count), Bound);
-        return nodes;
-    }
-
-    /// <summary>The two nodes of a spec: disposing ends both runtimes, then both actor systems (a lost one again: it is a no-op).</summary>
-    private sealed record Nodes(ActorSystem First, ActorSystem Second, ForkRuntime Parent, ForkRuntime Host) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Parent.DisposeAsync();
-            await Host.DisposeAsync();
-            await Task.WhenAll(new[] { First, Second }.Select(s => s.Terminate().WaitAsync(Bound)));
         }
     }
 }

@@ -1,6 +1,9 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Configuration;
 using Fork.Actors;
+using Akka.TestKit;
+using Xunit;
 
 namespace Fork.Tests;
 
@@ -23,4 +26,37 @@ internal static class ClusterNodes
         akka.coordinated-shutdown.exit-clr = off
         akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
         """).WithFallback(ForkSerializer.Configuration));
+
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    /// <summary>Two fork hosts joined in a cluster, a runtime on each, both known to the first as fork hosts.</summary>
+    public static async Task<Pair> Two(TestKitBase kit)
+    {
+        var first = Node();
+        var second = Node();
+        var nodes = new Pair(first, second, ForkRuntime.Create(first), ForkRuntime.Create(second));
+        Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
+        Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
+        await kit.AwaitAssertAsync(() =>
+        {
+            foreach (var node in new[] { first, second })
+                Assert.Equal(2, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
+        }, Bound);
+        await kit.AwaitAssertAsync(() => Assert.Equal(2, nodes.Parent.ForkHosts().Count), Bound);
+        return nodes;
+    }
+
+    /// <summary>The two nodes of a spec: disposing ends both runtimes, then both actor systems (a lost one again: it is a no-op).</summary>
+    public sealed record Pair(ActorSystem First, ActorSystem Second, ForkRuntime Parent, ForkRuntime Host) : IAsyncDisposable
+    {
+        /// <summary>The second node's address: where a spec places its children.</summary>
+        public Address SecondAddress => Cluster.Get(Second).SelfAddress;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Parent.DisposeAsync();
+            await Host.DisposeAsync();
+            await Task.WhenAll(new[] { First, Second }.Select(s => s.Terminate().WaitAsync(Bound)));
+        }
+    }
 }
