@@ -7,7 +7,9 @@ namespace Fork.Messages;
 /// <paramref name="Program"/> (registered by name on that node) and have it report to <paramref name="Policy"/> (its
 /// ForkedChild, which stays with the parent). Answered by <see cref="ProcessSpawned"/> or <see cref="SpawnRefused"/>;
 /// a repeated request (same <paramref name="RequestId"/> and policy) answers the same process and creates nothing.
-/// The process boots only once its policy transfers its start quota.
+/// The process boots at once, on <see cref="StartQuota"/>: the quota moves with the request, so no transfer from the
+/// policy waits for the answer. It runs its program only once its policy has served its boot, which the policy does
+/// only while the fork is on: a process spawned for a fork that was given up ends unrun.
 /// </summary>
 public sealed record SpawnProcess(
     long RequestId,
@@ -24,6 +26,9 @@ public sealed record SpawnProcess(
 {
     /// <summary>The signals the parent ignores: SIG_IGN goes with fork (a caught signal's handler cannot leave its node).</summary>
     public IReadOnlyList<Signal> Ignored { get; init; } = [];
+
+    /// <summary>The child's start quota (Genode's Forked_child transfer), taken from the parent's account when it forked.</summary>
+    public Quota StartQuota { get; init; } = Quota.Zero;
 }
 
 /// <summary>A spawner → the forking process: the child's process exists on the spawner's node.</summary>

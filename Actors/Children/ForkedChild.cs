@@ -70,6 +70,8 @@ internal sealed class ForkedChild : TracedActor
     /// <summary>The child boots: its config ROM (written once the file system described the descriptors) and its clone session.</summary>
     private void StartingUp(ConfigRomState config) => BecomeNamed(nameof(StartingUp), message => OnStartingUp(config, message));
 
+    // The process asks for itself: it is known from its first request on, before the parent's word on it (a process on
+    // another node boots while its spawner's answer travels), so it never outlives this policy.
     private bool OnStartingUp(ConfigRomState config, object message)
     {
         switch (message)
@@ -78,9 +80,11 @@ internal sealed class ForkedChild : TracedActor
                 config.Describe(described.Descriptions);
                 return true;
             case SessionRequest { Service: Services.Rom } request when Labels.Last(request.Label) == "config":
+                Watch(Sender);
                 config.Serve(Sender);
                 return true;
             case SessionRequest request:
+                Watch(Sender);
                 Route(request, startingUp: true);
                 return true;
             case QuotaTransfer returned:

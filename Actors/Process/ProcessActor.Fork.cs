@@ -129,6 +129,15 @@ internal sealed partial class ProcessActor
     private void Handle(ChildReady ready)
     {
         _account.Credit(ready.Returned);
+        // A child placed elsewhere can be ready before its spawner's answer is here: its fork no longer times out.
+        foreach (var (id, spawn) in _remoteSpawns)
+        {
+            if (spawn.Pid != ready.Pid) continue;
+            spawn.Timeout.Cancel();
+            _remoteSpawns[id] = spawn with { Ready = true };
+            break;
+        }
+
         if (!_pendingForks.Remove(ready.Pid, out var pending)) return;
         ForkMetrics.Forks.Add(1);
         ForkMetrics.ForkDuration.Record(Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);
@@ -137,9 +146,11 @@ internal sealed partial class ProcessActor
     }
 
     /// <summary>
-    /// The child is placed on another node: that node's spawner creates its process. The policy stays here; the start
-    /// quota and the news of the process follow the spawner's answer, as for a local child. Without an answer in time (or
-    /// with a refusal) the fork fails and what it took is given back; a process that is spawned after all is killed.
+    /// The child is placed on another node: that node's spawner creates its process. The policy stays here. The start
+    /// quota goes with the request, so the child boots while the answer travels back (a transfer after the answer would
+    /// put two more crossings before its clone session); the news of the process follows the answer, as for a local
+    /// child. Without an answer in time (or with a refusal) the fork fails, its policy stops, and what it took is given
+    /// back; a process that is spawned after all is killed.
     /// </summary>
     private void SpawnOn(Address node, string program, ProcessSetup child, IActorRef forked)
     {
@@ -150,6 +161,7 @@ internal sealed partial class ProcessActor
             new SpawnProcess(id, child.Pid, Pid, child.Pgid, program, child.Command, child.Fork, child.OpenLog, forked, _setup.Core, _setup.FileSystem)
             {
                 Ignored = [.. child.Handlers.Where(h => ReferenceEquals(h.Value, Libc.Ignore)).Select(h => h.Key)],
+                StartQuota = _options.ForkQuota,
             },
             Self);
     }
@@ -166,7 +178,6 @@ internal sealed partial class ProcessActor
 
         spawn.Timeout.Cancel();
         TraceAnnounce(spawned.Process, $"{nameof(ProcessActor)} {spawn.Pid}", ProcessSetup.TraceForkId(Pid, _pendingForks.TryGetValue(spawn.Pid, out var pending) ? pending.Fork : 0));
-        spawned.Process.Tell(new QuotaTransfer(_options.ForkQuota), spawn.Policy);
         spawn.Policy.Tell(new ChildCreated(spawned.Process));
     }
 
@@ -177,7 +188,7 @@ internal sealed partial class ProcessActor
 
     private void Handle(SpawnTimedOut timedOut)
     {
-        if (_remoteSpawns.Remove(timedOut.RequestId, out var spawn))
+        if (_remoteSpawns.TryGetValue(timedOut.RequestId, out var spawn) && !spawn.Ready && _remoteSpawns.Remove(timedOut.RequestId))
             SpawnFailed(spawn, Errno.EHOSTUNREACH, $"the fork host {spawn.Node} did not answer within {SpawnTimeout.TotalSeconds} s");
     }
 
@@ -209,7 +220,8 @@ internal sealed partial class ProcessActor
     private static long _spawnRequests;
     private readonly Dictionary<long, RemoteSpawn> _remoteSpawns = [];
 
-    private sealed record RemoteSpawn(int Pid, IActorRef Policy, Address Node, ICancelable Timeout);
+    /// <summary>A spawn whose answer is awaited; <paramref name="Ready"/>: its child is ready all the same (it cannot time out).</summary>
+    private sealed record RemoteSpawn(int Pid, IActorRef Policy, Address Node, ICancelable Timeout, bool Ready = false);
 
     private sealed record SpawnTimedOut(long RequestId) : INoSerializationVerificationNeeded;
 

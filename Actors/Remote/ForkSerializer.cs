@@ -201,9 +201,10 @@ public sealed class ForkSerializer : SerializerWithStringManifest
                 w.ActorRef(m.Core);
                 w.ActorRef(m.FileSystem);
                 w.List(m.Ignored, static (w, s) => w.Int((int)s));
+                w.Quota(m.StartQuota);
             },
             r => new SpawnProcess(r.Long(), r.Int(), r.Int(), r.Int(), r.String(), r.String(), r.Long(), r.Bool(),
-                r.RequiredActorRef(), r.RequiredActorRef(), r.RequiredActorRef()) { Ignored = r.List(static r => (Signal)r.Int()) }),
+                r.RequiredActorRef(), r.RequiredActorRef(), r.RequiredActorRef()) { Ignored = r.List(static r => (Signal)r.Int()), StartQuota = r.Quota() }),
         Of<ProcessSpawned>("PW", (w, m) => { w.Long(m.RequestId); w.ActorRef(m.Process); }, r => new ProcessSpawned(r.Long(), r.RequiredActorRef())),
         Of<SpawnRefused>("PU", (w, m) => { w.Long(m.RequestId); w.Int((int)m.Errno); w.String(m.Reason); },
             r => new SpawnRefused(r.Long(), (Errno)r.Int(), r.String())),

@@ -6,8 +6,8 @@ namespace Fork.Actors;
 /// <summary>
 /// The spawner of a cluster node (<c>/user/fork-spawner</c>): creates the processes that forks on other nodes place
 /// here. A process spawned here has this node's options and program registry, an account of its own (its start quota
-/// comes from its policy, on the parent's node), and reports to its policy, core and file system where they are. It
-/// boots only once its policy has moved its start quota to it, so a process whose parent gave up waiting never runs.
+/// comes with the request), and reports to its policy, core and file system where they are. It boots at once; its
+/// policy serves that boot only while the fork is on, so a process whose parent gave up waiting never runs.
 /// </summary>
 internal sealed class ForkSpawner : UntypedActor
 {
@@ -83,6 +83,8 @@ internal sealed class ForkSpawner : UntypedActor
         }
 
         Context.Watch(process);
+        // The start quota came with the request: the process boots at once, on its policy's behalf.
+        process.Tell(new QuotaTransfer(spawn.StartQuota), spawn.Policy);
         _spawned[key] = process;
         _byProcess[process] = key;
         Sender.Tell(new ProcessSpawned(spawn.RequestId, process));

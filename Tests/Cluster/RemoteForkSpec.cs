@@ -252,7 +252,10 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             var core = CreateTestProbe(node);
             var fs = CreateTestProbe(node);
             var spawner = node.ActorSelection("/user/" + ForkSpawner.Name);
-            var request = new SpawnProcess(41, 2, 1, 1, "where-am-i", "binary", 1, false, policy.Ref, core.Ref, fs.Ref);
+            var request = new SpawnProcess(41, 2, 1, 1, "where-am-i", "binary", 1, false, policy.Ref, core.Ref, fs.Ref)
+            {
+                StartQuota = new ForkRuntimeOptions().ForkQuota,
+            };
 
             spawner.Tell(request, parent.Ref);
             var first = parent.ExpectMsg<ProcessSpawned>(Bound);
@@ -260,8 +263,10 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
             var again = parent.ExpectMsg<ProcessSpawned>(Bound);
             Assert.Equal(41, again.RequestId);
             Assert.Equal(first.Process, again.Process);
-            // It asks its policy for its config, once, and waits for its start quota: it has not run.
-            policy.ExpectMsg<SessionRequest>(r => r.Label == "config", Bound);
+            // It boots at once on the start quota that came with the request: its config and its clone session, each asked
+            // for once. Neither is served: it has not run.
+            var asked = new[] { policy.ExpectMsg<SessionRequest>(Bound), policy.ExpectMsg<SessionRequest>(Bound) };
+            Assert.Equal(["Clone", "ROM config"], asked.Select(r => $"{r.Service} {r.Label}".Trim()).Order());
             policy.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
             spawner.Tell(request with { RequestId = 42, Program = "nope" }, parent.Ref);

@@ -132,7 +132,7 @@ public sealed class ForkSerializerSpec : Akka.TestKit.Xunit2.TestKit
         yield return new Adopted(4);
         yield return new Reparented(1, _a);
         yield return PolicyReleased.Instance;
-        yield return new SpawnProcess(7, 2, 1, 1, "sh", "/bin/sh", 3, true, _a, _b, _a) { Ignored = [Signal.SIGINT, Signal.SIGPIPE] };
+        yield return new SpawnProcess(7, 2, 1, 1, "sh", "/bin/sh", 3, true, _a, _b, _a) { Ignored = [Signal.SIGINT, Signal.SIGPIPE], StartQuota = new Quota(2_500_000, 100) };
         yield return new ProcessSpawned(7, _b);
         yield return new SpawnRefused(7, Errno.ENOENT, "no program named \"sh\" is registered on this node");
 
