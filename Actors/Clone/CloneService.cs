@@ -5,8 +5,8 @@ namespace Fork.Actors;
 
 /// <summary>
 /// Genode's <c>Local_clone_service</c>, one per parent: one session per starting child, through which the child
-/// pulls the parent's memory (at most one buffer a request, only inside the regions of its config) and its
-/// descriptors. Closing the session makes the child ready.
+/// pulls the parent's memory (at most one buffer a request, only inside the regions of its config; to another node in
+/// chunks that each fit a frame) and its descriptors. Closing the session makes the child ready.
 /// </summary>
 internal sealed class CloneService : TracedActor
 {
@@ -16,6 +16,7 @@ internal sealed class CloneService : TracedActor
     private readonly Dictionary<int, PreparedClone> _prepared = [];
     private readonly Dictionary<long, int> _sessions = [];
     private long _nextSession;
+    private int? _pagesPerFrame;
 
     public CloneService(int parentPid, int bufferSize, IActorRef fileSystem)
     {
@@ -89,7 +90,41 @@ internal sealed class CloneService : TracedActor
         var pages = clone.Image.Pages[region!.At];
         var first = (long)((content.At - region.At) / MemoryImage.PageSize);
         var count = (content.Size + MemoryImage.PageSize - 1) / MemoryImage.PageSize;
-        Sender.Tell(new MemoryChunk(content.At, content.Size, pages.Slice(first, Math.Min(pages.PageCount - first, count))));
+        var range = pages.Slice(first, Math.Min(pages.PageCount - first, count));
+        if (Sender.Path.Address.HasGlobalScope) SendAcross(content, range, Sender);
+        else Sender.Tell(new MemoryChunk(content.At, content.Size, range));
+    }
+
+    /// <summary>
+    /// A range asked for from another node goes as bytes: in consecutive chunks that cover it, each with at most one
+    /// frame's worth of written pages, so a range with few written pages is one chunk however large it is.
+    /// </summary>
+    private void SendAcross(MemoryContent content, PageSnapshot range, IActorRef child)
+    {
+        _pagesPerFrame ??= ForkSerializer.PagesPerFrame(Context.System);
+        long start = 0;
+        var written = 0;
+        foreach (var (index, _) in range.Present())
+        {
+            if (written == _pagesPerFrame)
+            {
+                child.Tell(Part(content, range, start, index, last: false));
+                start = index;
+                written = 0;
+            }
+
+            written++;
+        }
+
+        child.Tell(Part(content, range, start, range.PageCount, last: true));
+    }
+
+    /// <summary>Pages [<paramref name="from"/>, <paramref name="to"/>) of a range; the last part reaches the range's end.</summary>
+    private static MemoryChunk Part(MemoryContent content, PageSnapshot range, long from, long to, bool last)
+    {
+        var offset = from * MemoryImage.PageSize;
+        var size = last ? content.Size - offset : (to - from) * MemoryImage.PageSize;
+        return new MemoryChunk(content.At + (ulong)offset, size, range.Slice(from, to - from));
     }
 
     private void Handle(DescriptorsContent content)

@@ -15,11 +15,11 @@ internal sealed class BootState
     /// <summary>The image and descriptors pulled through the clone session.</summary>
     public CloneChunk? Pulled { get; set; }
 
-    /// <summary>A clone session on another node: the ranges still to ask for, one frame's worth each, in clone order.</summary>
+    /// <summary>A clone session on another node: the ranges still to ask for, one clone buffer each, in clone order.</summary>
     public Queue<MemoryContent>? Pulls { get; set; }
 
-    /// <summary>A clone session on another node: how many ranges are asked for and not answered yet.</summary>
-    public int PullsInFlight { get; set; }
+    /// <summary>A clone session on another node: the ranges asked for, each as the part of it that has not come yet.</summary>
+    public List<(ulong At, long Left)> InFlight { get; } = [];
 
     /// <summary>A clone session on another node: the chunks received, by the region they belong to.</summary>
     public Dictionary<ulong, List<MemoryChunk>>? Streamed { get; set; }

@@ -180,14 +180,13 @@ internal sealed partial class ProcessActor
     private const int PullWindow = 16;
 
     /// <summary>
-    /// The clone service is on another node: the image comes as bytes, so it is pulled in ranges whose chunk fits one
-    /// frame (<c>maximum-frame-size</c>, at most one clone buffer), a few at a time, and the descriptors on their own.
+    /// The clone service is on another node: the image comes as bytes, pulled one clone buffer a request, a few
+    /// requests at a time, and the descriptors on their own. The service answers a request with the chunks that cover
+    /// it, each fitting one frame (<c>maximum-frame-size</c>): one for a range with few written pages.
     /// </summary>
     private void PullAcross(BootState boot, long id, IActorRef clone)
     {
-        var frame = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? 128_000;
-        var pages = Math.Max(1, ForkSerializer.PagesThatFit((int)Math.Min(frame, int.MaxValue)));
-        var step = Math.Min(_options.CloneBufferSize, (long)pages * MemoryImage.PageSize);
+        var step = (long)_options.CloneBufferSize;
         boot.Pulls = new Queue<MemoryContent>();
         boot.Streamed = [];
         foreach (var region in _config!.CloneOrder)
@@ -198,25 +197,33 @@ internal sealed partial class ProcessActor
         }
 
         clone.Tell(new DescriptorsContent(id));
-        while (boot.PullsInFlight < PullWindow && boot.Pulls.TryDequeue(out var next))
-        {
-            boot.PullsInFlight++;
-            clone.Tell(next);
-        }
+        while (boot.InFlight.Count < PullWindow && boot.Pulls.TryDequeue(out var next)) Pull(boot, clone, next);
+    }
+
+    private static void Pull(BootState boot, IActorRef clone, MemoryContent range)
+    {
+        boot.InFlight.Add((range.At, range.Size));
+        clone.Tell(range);
     }
 
     private void Streamed(BootState boot, MemoryChunk chunk)
     {
         if (boot.CloneSession is not var (_, clone)) return;
+        var asked = boot.InFlight.FindIndex(r => r.At <= chunk.At && chunk.At < r.At + (ulong)r.Left);
+        if (asked < 0) return;
         var region = _config!.CloneOrder.LastOrDefault(r => r.At <= chunk.At && chunk.At < r.At + (ulong)r.Size);
         if (region is not null) boot.Streamed![region.At].Add(chunk);
-        boot.PullsInFlight--;
-        if (boot.Pulls!.TryDequeue(out var next))
+        // The range's chunks come in order: what is left of it starts after this one.
+        var (at, left) = boot.InFlight[asked];
+        left -= (long)(chunk.At - at) + chunk.Size;
+        if (left > 0)
         {
-            boot.PullsInFlight++;
-            clone.Tell(next);
+            boot.InFlight[asked] = (chunk.At + (ulong)chunk.Size, left);
+            return;
         }
 
+        boot.InFlight.RemoveAt(asked);
+        if (boot.Pulls!.TryDequeue(out var next)) Pull(boot, clone, next);
         StreamedAll(boot);
     }
 
@@ -229,7 +236,7 @@ internal sealed partial class ProcessActor
     /// <summary>Every range and the descriptors have come: each region whole, as a local clone hands it over.</summary>
     private void StreamedAll(BootState boot)
     {
-        if (boot.PullsInFlight > 0 || boot.Pulls!.Count > 0 || boot.StreamedDescriptors is not { } descriptors) return;
+        if (boot.InFlight.Count > 0 || boot.Pulls!.Count > 0 || boot.StreamedDescriptors is not { } descriptors) return;
         var regions = _config!.CloneOrder;
         var memory = new MemoryChunk[regions.Count];
         for (var i = 0; i < memory.Length; i++)

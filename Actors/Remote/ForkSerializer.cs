@@ -70,6 +70,13 @@ public sealed class ForkSerializer : SerializerWithStringManifest
         return room <= 0 ? 0 : room / PageEntryMax;
     }
 
+    /// <summary>How many written pages one <see cref="MemoryChunk"/> to another node of <paramref name="system"/> may carry (at least 1).</summary>
+    public static int PagesPerFrame(ActorSystem system)
+    {
+        var frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? 128_000;
+        return Math.Max(1, PagesThatFit((int)Math.Min(frame, int.MaxValue)));
+    }
+
     public override string Manifest(object o) => CodecOf(o).Manifest;
 
     public override byte[] ToBinary(object obj)
