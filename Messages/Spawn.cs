@@ -8,8 +8,8 @@ namespace Fork.Messages;
 /// ForkedChild, which stays with the parent). Answered by <see cref="ProcessSpawned"/> or <see cref="SpawnRefused"/>;
 /// a repeated request (same <paramref name="RequestId"/> and policy) answers the same process and creates nothing.
 /// The process boots at once, on <see cref="StartQuota"/>: the quota moves with the request, so no transfer from the
-/// policy waits for the answer. It runs its program only once its policy has served its boot, which the policy does
-/// only while the fork is on: a process spawned for a fork that was given up ends unrun.
+/// policy waits for the answer. Its policy knows it from its first session request and kills it when it stops, so a
+/// process spawned for a fork that was given up does not stay.
 /// </summary>
 public sealed record SpawnProcess(
     long RequestId,

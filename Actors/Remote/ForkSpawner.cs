@@ -7,7 +7,8 @@ namespace Fork.Actors;
 /// The spawner of a cluster node (<c>/user/fork-spawner</c>): creates the processes that forks on other nodes place
 /// here. A process spawned here has this node's options and program registry, an account of its own (its start quota
 /// comes with the request), and reports to its policy, core and file system where they are. It boots at once; its
-/// policy serves that boot only while the fork is on, so a process whose parent gave up waiting never runs.
+/// policy knows it from its first session request and kills it when it stops, so a process whose parent gave up
+/// waiting does not stay.
 /// </summary>
 internal sealed class ForkSpawner : UntypedActor
 {
