@@ -419,6 +419,21 @@ public sealed class ForkedChildSpec : Akka.TestKit.Xunit2.TestKit
         return (child, process);
     }
 
+    [Fact]
+    public void A_policy_stopped_before_the_parents_word_on_its_process_still_kills_the_process_that_asked_it_for_sessions()
+    {
+        // A process on another node boots while its spawner's answer travels: it asks before ChildCreated comes.
+        var child = _parent.ChildActorOf(ForkedChild.Props(Setup(null)), "child");
+        child.Tell(new Described(Described), _fs.Ref);
+        child.Tell(new SessionRequest(Services.Rom, "config", Quota.Zero), _process.Ref);
+        _process.ExpectMsg<RomDataspace>(rom => rom.Name == "config");
+
+        // The fork is given up (no answer from the spawner in time): the policy stops, and its process goes with it.
+        Sys.Stop(child);
+        _process.ExpectMsg<DeliverSignal>(d => d.Signal == Signal.SIGKILL && d.FromPid == ParentPid);
+        _process.ExpectMsg<Reap>();
+    }
+
     /// <summary>An adopted child (Running at once) policing the process probe, which is told its new parent.</summary>
     private IActorRef Adopt()
     {
