@@ -67,6 +67,7 @@ internal sealed class RemoteMeasurement : IMeasurement
             var label = TouchedHeap.Label(bytes);
             summary.Add(new Figure($"remote clone of {label}, MiB/s{(bytes == 64L << 20 ? "" : " (64 MiB too slow)")}", mibPerSecond, null, "MiB/s",
                 ">= 100 MiB/s", mibPerSecond is { } m ? m >= 100 : null));
+            summary.Add(LargestPayload(a));
         }
         finally
         {
@@ -134,8 +135,19 @@ internal sealed class RemoteMeasurement : IMeasurement
         return seconds;
     }
 
+    /// <summary>The largest message that crossed between the nodes in this run, against the transport's maximum frame size.</summary>
+    private static Figure LargestPayload(ActorSystem node)
+    {
+        var frame = node.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? 128_000;
+        foreach (var (type, size) in PayloadSizes.Largest.OrderByDescending(p => p.Value).Take(4))
+            Console.WriteLine($"largest payload: {size,9:N0} bytes {type}");
+        var largest = PayloadSizes.Largest.IsEmpty ? (KeyValuePair<string, long>?)null : PayloadSizes.Largest.MaxBy(p => p.Value);
+        var name = largest is { } l ? $"largest remote message ({l.Key.Split('.', ',')[^1].Trim()}), bytes" : "largest remote message, bytes";
+        return new Figure(name, largest?.Value, frame, "B", $"< frame ({frame:N0} B)", largest is { } p ? p.Value < frame : null);
+    }
+
     private static ActorSystem Node() => ActorSystem.Create("fork", ConfigurationFactory.ParseString($$"""
-        akka.loglevel = WARNING
+        {{PayloadSizes.Configuration}}
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.cluster {
