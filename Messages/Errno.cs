@@ -32,5 +32,6 @@ public enum Errno
     ENAMETOOLONG = 36,
     ENOSYS = 38,
     ENOTEMPTY = 39,
+    EOVERFLOW = 75,
     EHOSTUNREACH = 113,
 }

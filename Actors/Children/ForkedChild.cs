@@ -25,7 +25,7 @@ internal sealed class ForkedChild : TracedActor
         : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.CloneService, setup.RomServices)
     {
         _forkId = setup.Child.ForkId;
-        StartingUp(new ConfigRomState(setup.Config, setup.Descriptors));
+        StartingUp(new ConfigRomState(setup.Config, setup.Descriptors, () => ForkSerializer.BytesPerFrame(Context.System)));
     }
 
     public ForkedChild(AdoptedChildSetup setup)

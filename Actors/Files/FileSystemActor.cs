@@ -1,3 +1,4 @@
+using System.Text;
 using Akka.Actor;
 using Fork.Messages;
 
@@ -162,7 +163,7 @@ internal sealed class FileSystemActor : TracedActor
     {
         if (_processes is not null && request.Path.TrimEnd('/') == "/proc")
         {
-            Sender.Tell(new DirectoryListing(ProcFiles.Listing(_processes)));
+            List(request.Path, ProcFiles.Listing(_processes));
             return;
         }
 
@@ -176,7 +177,19 @@ internal sealed class FileSystemActor : TracedActor
 
         if (_tree.Existing(request.Path, out var node) is { } error) Sender.Tell(error);
         else if (!node.IsDirectory) Fail(Errno.ENOTDIR, $"{Paths.Shorten(request.Path)} is not a directory");
-        else Sender.Tell(new DirectoryListing([.. node.Entries!.Keys]));
+        else List(request.Path, [.. node.Entries!.Keys]);
+    }
+
+    /// <summary>A listing goes in one message: to another node, one larger than a message carries is EOVERFLOW, never dropped.</summary>
+    private void List(string path, IReadOnlyList<string> names)
+    {
+        if (Sender.Path.Address.HasGlobalScope && names.Sum(n => Encoding.UTF8.GetByteCount(n) + 2) is var size && size > ForkSerializer.BytesPerFrame(Context.System))
+        {
+            Fail(Errno.EOVERFLOW, $"the listing of {Paths.Shorten(path)} ({names.Count} names, {size} bytes) is more than one message to another node carries");
+            return;
+        }
+
+        Sender.Tell(new DirectoryListing(names));
     }
 
     private void Handle(FsCheckDirectory request)

@@ -43,8 +43,11 @@ public sealed partial class Libc
         {
             var descriptor = Descriptor(fd);
             var direct = Direct(descriptor);
-            object request = direct is null ? new FsRead(descriptor.Description, buffer.Length, Pid) : new DirectRead(descriptor.Description, buffer);
-            var reply = await Call(request, Server(descriptor), interruptible: true, direct: direct);
+            var server = Server(descriptor);
+            // Across nodes, at most what one message carries: a short read, as POSIX allows.
+            var count = Across(server) ? Math.Min(buffer.Length, BytesPerFrame) : buffer.Length;
+            object request = direct is null ? new FsRead(descriptor.Description, count, Pid) : new DirectRead(descriptor.Description, buffer);
+            var reply = await Call(request, server, interruptible: true, direct: direct);
             switch (reply)
             {
                 case DataRead data:
@@ -63,7 +66,8 @@ public sealed partial class Libc
     /// <summary>
     /// Write all of <paramref name="data"/>: to a pipe, waiting while it is full (at most 4096 bytes are written at once,
     /// never interleaved with another writer's). Interrupted by a signal without SA_RESTART, it returns the bytes that went
-    /// in, or fails with EINTR if none did.
+    /// in, or fails with EINTR if none did. To a pipe or file on another node, the data goes in parts that each fit one
+    /// message (<see cref="ForkSerializer.BytesPerFrame"/>), one after the other.
     /// </summary>
     public async Task<int> WriteAsync(int fd, ReadOnlyMemory<byte> data)
     {
@@ -77,12 +81,17 @@ public sealed partial class Libc
             // Directly, the pipe or file copies from the caller's memory while the caller waits; as a message, the bytes
             // are copied once into it.
             var rest = data[moved..];
+            var server = Server(descriptor);
+            if (Across(server) && rest.Length > BytesPerFrame) rest = rest[..BytesPerFrame];
             object request = direct is null ? new FsWrite(descriptor.Description, rest.ToArray()) : new DirectWrite(descriptor.Description, rest);
-            var reply = await Call(request, Server(descriptor), interruptible: true, direct: direct);
+            var reply = await Call(request, server, interruptible: true, direct: direct);
             switch (reply)
             {
                 case LibcOk ok:
-                    return moved + (int)ok.Value;
+                    moved += (int)ok.Value;
+                    // A part went in whole: the next part follows.
+                    if (ok.Value == rest.Length && moved < data.Length) continue;
+                    return moved;
                 case Interruption interruption:
                     moved += (int)interruption.Moved;
                     if (moved == data.Length) return moved;

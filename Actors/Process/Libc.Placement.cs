@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Akka.Actor;
 using Fork.Messages;
 
@@ -19,7 +20,8 @@ public sealed partial class Libc
     /// that is not a fork host (up and reachable), or no other fork host at all, is EHOSTUNREACH, at once; without a cluster
     /// no other node is one. Onto another fork host, that host's spawner creates the child's process, which runs the
     /// program registered there by the same name (ENOENT when there is none; EHOSTUNREACH when the host does not answer
-    /// in time). The child pulls its image in chunks that each fit one frame (<c>maximum-frame-size</c>); for now its
+    /// in time). Arguments and environment larger than one message to another node carries are E2BIG, at once. The child
+    /// pulls its image in chunks that each fit one frame (<c>maximum-frame-size</c>); for now its
     /// signal handlers stay behind, and it cannot fork again (ENOSYS).
     /// </summary>
     public async Task<int> ForkAsync(ProcessMain child, ForkPlacement placement)
@@ -44,10 +46,18 @@ public sealed partial class Libc
                 : $"there is no fork host other than this node ({Node}) that is up and reachable");
         }
 
+        // The child's config ROM (its arguments and environment among it) crosses in one message.
+        var image = Args.Sum(a => Encoding.UTF8.GetByteCount(a)) + Environment.Sum(e => Encoding.UTF8.GetByteCount(e.Key) + Encoding.UTF8.GetByteCount(e.Value));
+        if (image > BytesPerFrame)
+        {
+            throw new PosixException(Errno.E2BIG,
+                $"the arguments and environment are {image} bytes, more than one message to another node carries ({BytesPerFrame}): a child with them can only be forked locally");
+        }
+
         await DirectoryChecked();
         var (handlers, interrupting) = HandlersAtFork();
-        var image = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, handlers) { Interrupting = interrupting };
-        return (int)Ok(await Call(new ForkRequest(new ProgramEntry(name, null), image) { Target = target }));
+        var frozen = new ForkImage(Memory.Freeze(), Args, [.. Environment], _cwd, handlers) { Interrupting = interrupting };
+        return (int)Ok(await Call(new ForkRequest(new ProgramEntry(name, null), frozen) { Target = target }));
     }
 
     /// <summary>The fork hosts of this node's cluster other than this node, as this node sees them now (none without a cluster).</summary>

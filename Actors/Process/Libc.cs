@@ -268,6 +268,14 @@ public sealed partial class Libc
         var other => throw new PosixException((Errno)Ok(other)),
     };
 
+    /// <summary>A call to <paramref name="server"/> crosses nodes (this process is away from its namespace, or the server is elsewhere).</summary>
+    private bool Across(IActorRef server) => _awayFromNamespace || server.Path.Address.HasGlobalScope;
+
+    /// <summary>How many bytes of data one call's message to another node carries.</summary>
+    private int BytesPerFrame => _bytesPerFrame ??= ForkSerializer.BytesPerFrame(_provider.Settings.System);
+
+    private int? _bytesPerFrame;
+
     /// <summary>One message to the process and one back, correlated by the reply's own reference (no Ask, no temporary actor).</summary>
     private Task<object> Call(object request) => Call(request, _process).AsTask();
 
@@ -289,7 +297,7 @@ public sealed partial class Libc
         // A server on another node (the namespace's file system, core or sessions, for a process placed away from them,
         // which also passes calls on to its policy there) answers at a path it can resolve: the call is a temporary actor
         // of this node while it is in flight, as an Ask's is. A process beside its namespace keeps its unregistered path.
-        var remote = _awayFromNamespace || server.Path.Address.HasGlobalScope;
+        var remote = Across(server);
         var path = remote ? _provider.TempPath() : _callPath;
         var call = new LibcCall(path, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
         {

@@ -33,8 +33,26 @@ internal sealed record LibcSetup(
     public bool AwayFromNamespace { get; init; }
 }
 
-/// <summary>A process's LOG session: where its program's log lines go.</summary>
+/// <summary>
+/// A process's LOG session: where its program's log lines go. A session on another node takes a line in parts of at
+/// most <see cref="PartLength"/> characters, each one message that fits a frame.
+/// </summary>
 internal sealed record LogSession(long SessionId, IActorRef Service)
 {
-    public void Write(string text) => Service.Tell(new LogWrite(SessionId, text));
+    /// <summary>The longest part of a line sent at once (UTF-8 takes at most 3 bytes a UTF-16 character).</summary>
+    public int PartLength { get; init; } = int.MaxValue;
+
+    public void Write(string text)
+    {
+        var at = 0;
+        while (text.Length - at > PartLength)
+        {
+            // A surrogate pair stays whole.
+            var length = char.IsHighSurrogate(text[at + PartLength - 1]) ? PartLength - 1 : PartLength;
+            Service.Tell(new LogWrite(SessionId, text.Substring(at, length)));
+            at += length;
+        }
+
+        Service.Tell(new LogWrite(SessionId, at == 0 ? text : text[at..]));
+    }
 }

@@ -31,7 +31,10 @@ internal sealed partial class ProcessActor
 
     private void HandleLog(SessionGranted granted)
     {
-        _logSession = new LogSession(granted.SessionId, granted.Session);
+        _logSession = new LogSession(granted.SessionId, granted.Session)
+        {
+            PartLength = granted.Session.Path.Address.HasGlobalScope ? ForkSerializer.BytesPerFrame(Context.System) / 3 : int.MaxValue,
+        };
         foreach (var text in _unloggedLines ?? []) _logSession.Write(text);
         _unloggedLines = null;
     }

@@ -71,11 +71,20 @@ public sealed class ForkSerializer : SerializerWithStringManifest
     }
 
     /// <summary>How many written pages one <see cref="MemoryChunk"/> to another node of <paramref name="system"/> may carry (at least 1).</summary>
-    public static int PagesPerFrame(ActorSystem system)
-    {
-        var frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? 128_000;
-        return Math.Max(1, PagesThatFit((int)Math.Min(frame, int.MaxValue)));
-    }
+    public static int PagesPerFrame(ActorSystem system) => Math.Max(1, PagesThatFit(FrameSize(system)));
+
+    /// <summary>
+    /// How many bytes of data (a write's, a read's, a ROM's text) one message to another node of <paramref name="system"/>
+    /// may carry: its frame less the envelope and the message's own fields (at least one page).
+    /// </summary>
+    public static int BytesPerFrame(ActorSystem system) => Math.Max(MemoryImage.PageSize, FrameSize(system) - EnvelopeReserve - MessageFieldsReserve);
+
+    // The fields of a message that carries data besides the data: a description, a count, a session, a name.
+    private const int MessageFieldsReserve = 256;
+
+    /// <summary>The transport's <c>maximum-frame-size</c> (128 000 bytes unless configured).</summary>
+    private static int FrameSize(ActorSystem system) =>
+        (int)Math.Min(system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? 128_000, int.MaxValue);
 
     public override string Manifest(object o) => CodecOf(o).Manifest;
 
