@@ -8,7 +8,8 @@ namespace Fork.Actors;
 /// an actor on another node (a remote child's process, the policy and clone service it talks to) or one not announced
 /// yet. The names follow those the runtime gives its actors when it makes them (<c>pid2-1</c> and a core's <c>init</c>
 /// are processes, <c>child-2-1</c> and <c>adopted-2-1</c> policies, <c>clone</c>, <c>rom-NAME</c> and
-/// <c>parent-NAME</c> the services of the process above them, <c>namespace-1</c> a core), so a line reads the same on
+/// <c>parent-NAME</c> the services of the process above them, <c>namespace-1</c> a core, <c>/temp/libc2-NAME</c> a call
+/// of pid 2's program made from another node), so a line reads the same on
 /// either node: <c>ForkedChild 2 -> ProcessActor 2</c>, never <c>child-2-1 -> ProcessActor 2</c>.
 /// </summary>
 internal static class TraceNames
@@ -27,6 +28,8 @@ internal static class TraceNames
         if (Numbered(name, "file-") is { } file) return $"file {file}";
         if (name == ForkSpawner.Name) return nameof(ForkSpawner);
         var parent = path.Parent;
+        // A call of a program on another node, answered at a temporary actor there (Libc.RemoteCallPath).
+        if (parent.Elements.Count == 1 && parent.Name == "temp" && Numbered(name, Libc.CallName, numberAfter: false) is { } caller) return $"Libc {caller}";
         if (parent.Elements.Count == 1 && parent.Name == "user" && name.StartsWith("namespace-", StringComparison.Ordinal)) return nameof(Core);
         if (name == "init" && Of(parent) == nameof(Core)) return $"{Process} 1";
         if (name == "fs" && Of(parent) == nameof(Core)) return "fs";
@@ -39,8 +42,8 @@ internal static class TraceNames
         return null;
     }
 
-    /// <summary>The number N of a name <c>PREFIXN-M</c> or <c>PREFIXN</c>, or null.</summary>
-    private static int? Numbered(string name, string prefix)
+    /// <summary>The number N of a name <c>PREFIXN-M</c> or <c>PREFIXN</c> (<c>PREFIXN-ANY</c> unless <paramref name="numberAfter"/>), or null.</summary>
+    private static int? Numbered(string name, string prefix, bool numberAfter = true)
     {
         if (!name.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var rest = name.AsSpan(prefix.Length);
@@ -48,7 +51,7 @@ internal static class TraceNames
         var number = dash < 0 ? rest : rest[..dash];
         var tail = dash < 0 ? [] : rest[(dash + 1)..];
         return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-               && (dash < 0 || int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+               && (dash < 0 || !numberAfter || int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             ? n
             : null;
     }

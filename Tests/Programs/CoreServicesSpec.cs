@@ -104,27 +104,4 @@ public sealed class CoreServicesSpec
         Assert.Equal(WaitStatus.FromExit(0), status);
         Assert.Equal(Errno.EINVAL, denied?.Errno);
     }
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName == ForkTracing.LogCategory ? _lines : null);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string>? lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => lines is not null;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines?.Enqueue(formatter(state, exception));
-        }
-    }
 }
