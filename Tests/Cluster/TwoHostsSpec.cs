@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Xunit;
 
 namespace Fork.Tests;
@@ -42,5 +44,26 @@ public sealed class TwoHostsSpec
         Assert.Contains($"[init] serve: SIGTERM: {address} stops serving", firstOutput);
         Assert.Contains("init (serve) exited(0): host exits with 0", firstOutput);
         Assert.DoesNotContain("   at ", output + errors + firstOutput + firstErrors);
+    }
+
+    // The seed names a free port nobody listens on: the node never joins. After its join timeout the host runs init
+    // anyway, and spread finds no other fork host within its own bound.
+    [Fact]
+    public async Task A_host_whose_seed_never_answers_warns_after_its_join_timeout_and_spread_gives_up_with_one_sentence()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var (exit, output, errors) = await HostProcess.Run(
+            "--Fork:Cluster:Port=0", $"--Fork:Cluster:SeedNodes:0=akka.tcp://fork@127.0.0.1:{port}", "--Fork:Cluster:JoinTimeout=00:00:01",
+            "--Fork:Program=spread", "--Fork:Args:0=spread", "--Fork:Args:1=1", "--Fork:Args:2=1", "--Logging:LogLevel:Fork.Trace=Warning");
+
+        Assert.True(exit == 1, output + errors);
+        Assert.Matches($@"this node \(akka\.tcp://fork@127\.0\.0\.1:[0-9]+\) is not Up in its cluster after 1 s \(seed nodes: akka\.tcp://fork@127\.0\.0\.1:{port}\): running init anyway", output);
+        Assert.Matches(@"\[init\] spread: no fork host other than akka\.tcp://fork@127\.0\.0\.1:[0-9]+ took worker 0 within 1 s \(EHOSTUNREACH: ", output);
+        Assert.Contains("init (spread) exited(1): host exits with 1", output);
+        Assert.DoesNotContain("   at ", output + errors);
     }
 }
