@@ -24,7 +24,7 @@ internal static class Spread
 
     public const int MaxWorkers = 64;
 
-    /// <summary>The most numbers a worker takes from its environment's word.</summary>
+    /// <summary>The largest count of numbers a worker accepts from its environment.</summary>
     public const int MaxNumbers = MaxWorkers * PerWorker;
 
     private static readonly TimeSpan DefaultBound = TimeSpan.FromSeconds(30);
