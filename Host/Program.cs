@@ -24,7 +24,11 @@ builder.Services.AddAkka("fork", akka => akka.ConfigureLoggers(loggers =>
 {
     loggers.ClearLoggers();
     loggers.AddLoggerFactory();
-}).WithForkCluster(builder.Configuration.GetSection(ForkHostOptions.Section)));
+})
+    // The host's stop ends the actor system (Akka.Hosting runs its coordinated shutdown when it stops), after init has
+    // had its SIGTERM: Akka's own hook on process exit would end the actor system, and init with it, at the first signal.
+    .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
+    .WithForkCluster(builder.Configuration.GetSection(ForkHostOptions.Section)));
 builder.Services.AddForkRuntime(builder.Configuration.GetSection(ForkHostOptions.Section));
 // The trace recorder starts before init does, so a diagram begins with the run's first message.
 if (MermaidTraceOptions.From(builder.Configuration.GetSection(ForkHostOptions.Section)).Options is { Path: not null } mermaid)

@@ -51,6 +51,12 @@ public sealed class ForkClusterOptions
     /// </summary>
     public TimeSpan? StableAfter { get; set; }
 
+    /// <summary>
+    /// How long the host waits for this node to be Up in its cluster before it runs init (30 s by default). A node that is
+    /// not Up by then logs one warning and runs init anyway: its forks onto other nodes fail with EHOSTUNREACH until it is.
+    /// </summary>
+    public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The options of a <c>Fork</c> section's <c>Cluster</c> section, or null when it has none (one node, no remoting).</summary>
     public static ForkClusterOptions? From(IConfiguration forkSection)
     {
@@ -81,6 +87,7 @@ public sealed class ForkClusterOptions
         Positive(HeartbeatInterval, nameof(HeartbeatInterval));
         Positive(AcceptableHeartbeatPause, nameof(AcceptableHeartbeatPause));
         Positive(StableAfter, nameof(StableAfter));
+        Positive(JoinTimeout, nameof(JoinTimeout));
         if (AcceptableHeartbeatPause is { } pause && pause <= (HeartbeatInterval ?? TimeSpan.FromSeconds(1)) && pause > TimeSpan.Zero)
             problems.Add($"{Section}:AcceptableHeartbeatPause must be longer than the heartbeat interval (was {pause}).");
         return problems;

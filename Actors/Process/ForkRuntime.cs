@@ -40,7 +40,17 @@ public sealed partial class ForkRuntime : IAsyncDisposable
     /// Runs <paramref name="init"/> as pid 1 of a new pid namespace; completes when init and every process left in
     /// that namespace have ended, with init's wait status. Cancelling kills init (SIGKILL), and so the namespace.
     /// </summary>
-    public Task<WaitStatus> RunAsync(ProcessMain init, ProcessOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<WaitStatus> RunAsync(ProcessMain init, ProcessOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(init, options, default, cancellationToken);
+
+    /// <summary>
+    /// Runs a registered program as init, as a host does: <paramref name="terminate"/> sends init SIGTERM from outside its
+    /// namespace (which a handler may catch, so init can end on its own terms), <paramref name="kill"/> SIGKILL.
+    /// </summary>
+    internal Task<WaitStatus> RunAsync(string program, ProcessOptions? options, CancellationToken terminate, CancellationToken kill) =>
+        Run(Registered(program), options, terminate, kill);
+
+    private Task<WaitStatus> Run(ProcessMain init, ProcessOptions? options, CancellationToken terminate, CancellationToken kill)
     {
         ArgumentNullException.ThrowIfNull(init);
         ThrowIfDisposed();
@@ -62,19 +72,26 @@ public sealed partial class ForkRuntime : IAsyncDisposable
             throw new ObjectDisposedException(nameof(ForkRuntime), "the runtime's actor system has terminated");
         }
 
-        if (cancellationToken.CanBeCanceled)
-        {
-            var registration = cancellationToken.Register(() => core.Tell(new KillRequest(0, 1, Signal.SIGKILL)));
-            done.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
-        }
-
+        SignalOn(terminate, core, Signal.SIGTERM, done.Task);
+        SignalOn(kill, core, Signal.SIGKILL, done.Task);
         return done.Task;
+    }
+
+    /// <summary>When <paramref name="token"/> is cancelled, <paramref name="signal"/> goes to init, from outside its namespace.</summary>
+    private static void SignalOn(CancellationToken token, IActorRef core, Signal signal, Task done)
+    {
+        if (!token.CanBeCanceled) return;
+        var registration = token.Register(() => core.Tell(new KillRequest(0, 1, signal)));
+        done.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
     }
 
     /// <summary>Runs a registered program by name as init.</summary>
     public Task<WaitStatus> RunAsync(string program, ProcessOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(Registered(program), options, cancellationToken);
+
+    private ProcessMain Registered(string program) =>
         Programs.TryGet(program, out var main)
-            ? RunAsync(main, options, cancellationToken)
+            ? main
             : throw new ArgumentException($"No program named \"{program}\"; known: {string.Join(", ", Programs.Names)}.", nameof(program));
 
     public async ValueTask DisposeAsync()

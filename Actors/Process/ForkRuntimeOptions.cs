@@ -43,6 +43,12 @@ public sealed record ForkRuntimeOptions
     /// </summary>
     public bool KeepHistory { get; init; }
 
+    /// <summary>
+    /// How long a fork placed on another node waits for that node's spawner to answer before it fails with EHOSTUNREACH
+    /// (and is undone); bound from <c>Fork:SpawnTimeout</c>.
+    /// </summary>
+    public TimeSpan SpawnTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Clock of the namespace's RTC and timer services.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -70,6 +76,7 @@ public sealed record ForkRuntimeOptions
         if (ProcessRamReserve < 0 || ProcessRamReserve > ForkRamQuota) problems.Add($"ProcessRamReserve must be between 0 and ForkRamQuota ({ForkRamQuota}) (was {ProcessRamReserve}).");
         if (ProcessCapReserve < 0 || ProcessCapReserve > ForkCapQuota) problems.Add($"ProcessCapReserve must be between 0 and ForkCapQuota ({ForkCapQuota}) (was {ProcessCapReserve}).");
         if (PidMax < 2) problems.Add($"PidMax must be at least 2 (was {PidMax}).");
+        if (SpawnTimeout <= TimeSpan.Zero) problems.Add($"SpawnTimeout must be positive (was {SpawnTimeout}).");
         return problems;
     }
 }

@@ -42,6 +42,16 @@ public sealed partial class Libc
     /// <summary>The name of the reference a program's calls are answered at, under its process's actor.</summary>
     internal const string CallName = "libc";
 
+    /// <summary>
+    /// A temporary path for a call answered from another node: <c>/temp/libcPID-NAME</c>, unique as the provider's own
+    /// temporary names are, and naming the caller's pid, so the server's node can name the caller in its trace.
+    /// </summary>
+    private ActorPath RemoteCallPath()
+    {
+        var temp = _provider.TempPath();
+        return temp.Parent / $"{CallName}{Pid}-{temp.Name}";
+    }
+
     internal Libc(LibcSetup setup)
     {
         Pid = setup.Pid;
@@ -298,7 +308,7 @@ public sealed partial class Libc
         // which also passes calls on to its policy there) answers at a path it can resolve: the call is a temporary actor
         // of this node while it is in flight, as an Ask's is. A process beside its namespace keeps its unregistered path.
         var remote = Across(server);
-        var path = remote ? _provider.TempPath() : _callPath;
+        var path = remote ? RemoteCallPath() : _callPath;
         var call = new LibcCall(path, _provider, server, interruptible, resumeInline: SynchronizationContext.Current == _context)
         {
             Late = late,

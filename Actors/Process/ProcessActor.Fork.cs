@@ -155,7 +155,7 @@ internal sealed partial class ProcessActor
     private void SpawnOn(Address node, string program, ProcessSetup child, IActorRef forked)
     {
         var id = Interlocked.Increment(ref _spawnRequests);
-        var timeout = Context.System.Scheduler.ScheduleTellOnceCancelable(SpawnTimeout, Self, new SpawnTimedOut(id), Self);
+        var timeout = Context.System.Scheduler.ScheduleTellOnceCancelable(_options.SpawnTimeout, Self, new SpawnTimedOut(id), Self);
         _remoteSpawns[id] = new RemoteSpawn(child.Pid, forked, node, timeout);
         Context.ActorSelection(ForkSpawner.PathOn(node)).Tell(
             new SpawnProcess(id, child.Pid, Pid, child.Pgid, program, child.Command, child.Fork, child.OpenLog, forked, _setup.Core, _setup.FileSystem)
@@ -189,7 +189,7 @@ internal sealed partial class ProcessActor
     private void Handle(SpawnTimedOut timedOut)
     {
         if (_remoteSpawns.TryGetValue(timedOut.RequestId, out var spawn) && !spawn.Ready && _remoteSpawns.Remove(timedOut.RequestId))
-            SpawnFailed(spawn, Errno.EHOSTUNREACH, $"the fork host {spawn.Node} did not answer within {SpawnTimeout.TotalSeconds} s");
+            SpawnFailed(spawn, Errno.EHOSTUNREACH, $"the fork host {spawn.Node} did not answer within {_options.SpawnTimeout.TotalSeconds} s");
     }
 
     /// <summary>Undo a fork whose child was not created: its policy, its clone preparation, its pid and its quota.</summary>
@@ -216,7 +216,6 @@ internal sealed partial class ProcessActor
         _remoteSpawns.Clear();
     }
 
-    private static readonly TimeSpan SpawnTimeout = TimeSpan.FromSeconds(5);
     private static long _spawnRequests;
     private readonly Dictionary<long, RemoteSpawn> _remoteSpawns = [];
 

@@ -1,3 +1,4 @@
+using Fork.Actors.Programs;
 using Fork.Actors.Programs.Shell;
 using Fork.Actors.Programs.Utilities;
 
@@ -24,6 +25,9 @@ internal static class BuiltInPrograms
         (False.Name, False.Main),
         (Sleep.Name, Sleep.Main),
         (Kill.Name, Kill.Main),
+        (Spread.Name, Spread.Main),
+        (SpreadWorker.Name, SpreadWorker.Main),
+        (Serve.Name, Serve.Main),
     ];
 
     private static Task<int> Hello(Libc libc)

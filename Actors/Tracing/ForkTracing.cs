@@ -68,14 +68,19 @@ public sealed class ForkTracing : IExtension
     internal void StateChanged(ILogger logger, TraceParticipant actor, string text, string behaviour) =>
         Emit(logger, new TraceRecord(NextSequence(), TraceKind.State, actor.Name, actor.Name, behaviour, "", text, actor.Fork));
 
-    /// <summary>An actor as the trace names it: by role and pid when it is traced, a program's calls as <c>Libc PID</c>, else its actor name.</summary>
+    /// <summary>
+    /// An actor as the trace names it: by role and pid when it is traced, a program's calls as <c>Libc PID</c>; one this
+    /// system has not met (on another node, or not announced yet) by the role its path names (<see cref="TraceNames"/>);
+    /// else its actor name.
+    /// </summary>
     internal string NameOf(IActorRef actor)
     {
         if (actor.IsNobody()) return "nobody";
         var path = actor.Path;
         if (Find(path) is { } participant) return participant.Name;
         if (path.Name == Libc.CallName && Find(path.Parent) is { } process) return LibcName(process);
-        return path.Elements.Count == 0 ? path.ToString() : path.Name;
+        if (path.Elements.Count == 0) return path.ToString();
+        return TraceNames.Of(path) ?? path.Name;
     }
 
     /// <summary>The calls of the program of <paramref name="process"/> (a <c>ProcessActor PID</c>): <c>Libc PID</c>.</summary>

@@ -25,9 +25,9 @@ internal static class TraceText
     [
         typeof(LibcOk), typeof(LibcError), typeof(DataRead), typeof(DescriptionOpened), typeof(PipeCreated), typeof(Described),
         typeof(DirectoryListing), typeof(FileStatus), typeof(ProgramFile), typeof(SessionGranted), typeof(SessionDenied),
-        typeof(RomDataspace), typeof(CloneChunk), typeof(CloneRefused), typeof(PidAllocated), typeof(PidRefused),
+        typeof(RomDataspace), typeof(CloneChunk), typeof(MemoryChunk), typeof(DescriptorsChunk), typeof(CloneRefused), typeof(PidAllocated), typeof(PidRefused),
         typeof(ResourceGranted), typeof(ResourceDenied), typeof(TimerFired), typeof(RtcTime), typeof(Interrupted),
-        typeof(SignalSent), typeof(Adopted), typeof(WaitResult),
+        typeof(SignalSent), typeof(Adopted), typeof(WaitResult), typeof(ProcessSpawned), typeof(SpawnRefused),
     ];
 
     public static bool IsReply(object message) => Replies.Contains(message.GetType());

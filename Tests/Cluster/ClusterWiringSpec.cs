@@ -33,6 +33,7 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
     [InlineData("PublicHostname", "", "Fork:Cluster:PublicHostname")]
     [InlineData("StableAfter", "00:00:00", "Fork:Cluster:StableAfter")]
     [InlineData("AcceptableHeartbeatPause", "00:00:00.500", "Fork:Cluster:AcceptableHeartbeatPause")]
+    [InlineData("JoinTimeout", "-00:00:05", "Fork:Cluster:JoinTimeout")]
     public void A_bad_cluster_setting_is_one_sentence_naming_its_key(string key, string value, string named)
     {
         var problems = ForkRuntimeHostingExtensions.Problems(Section(($"Fork:Cluster:{key}", value)));
@@ -59,6 +60,7 @@ public sealed class ClusterWiringSpec(ITestOutputHelper output) : Akka.TestKit.X
         Assert.Equal("127.0.0.1", options.PublicHostname);
         Assert.Equal(2, options.SeedNodes.Count);
         Assert.Equal(["fork-host"], options.EffectiveRoles);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.JoinTimeout);
         Assert.Equal(["client"], ForkClusterOptions.From(Section(("Fork:Cluster:Roles:0", "client")))!.EffectiveRoles);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fork.Actors;
 using Microsoft.Extensions.Configuration;
 using Xunit;
@@ -37,13 +36,16 @@ public sealed class HostSpec
         Assert.Equal(0, exit);
         Assert.Contains("[init] --- parent done ---", output);
         Assert.Contains("[init -> 2 -> 3] pid 3: grand child says hello", output);
-        // The node is started (listening on a port of its own) before init runs; init does not wait for it to be Up.
+        // The node is started (listening on a port of its own) and Up, having joined itself, before init runs.
         Assert.Matches(@"Cluster Node \[akka\.tcp://fork@127\.0\.0\.1:[1-9][0-9]*\] - Started up successfully", output);
+        var up = output.IndexOf("is Up in its cluster", StringComparison.Ordinal);
+        Assert.InRange(up, 0, output.IndexOf("running test-fork as init", StringComparison.Ordinal));
+        Assert.DoesNotContain("running init anyway", output);
         Assert.DoesNotContain("   at ", output + errors);
     }
 
     // Two hosts: the first joins itself and stays up (init sleeps), the second names it as its seed and is welcomed into
-    // its cluster while its init sleeps a little (init does not wait for the join), then leaves; the first sees it join.
+    // its cluster before its init sleeps a little, then leaves; the first sees it join.
     [Fact]
     public async Task A_second_host_joins_the_first_by_its_address_as_a_seed_node()
     {
@@ -140,6 +142,8 @@ public sealed class HostSpec
     [InlineData("--Fork:Cluster:SeedNodes:0=not an address", "Fork:Cluster:SeedNodes:0")]
     [InlineData("--Fork:Cluster:SeedNodes:0=akka.tcp://other@127.0.0.1:4053", "Fork:Cluster:SeedNodes:0")]
     [InlineData("--Fork:Cluster:Roles:0=", "Fork:Cluster:Roles:0")]
+    [InlineData("--Fork:Cluster:JoinTimeout=00:00:00", "Fork:Cluster:JoinTimeout")]
+    [InlineData("--Fork:SpawnTimeout=-00:00:01", "Fork:SpawnTimeout")]
     public async Task A_bad_setting_stops_the_host_with_one_sentence_naming_it_and_exit_code_2(string argument, string key)
     {
         var (exit, output, errors) = await RunHost(argument);
@@ -189,7 +193,7 @@ public sealed class HostSpec
     }
 
     [Fact]
-    public async Task A_host_told_to_stop_while_init_runs_exits_143_with_one_line_and_no_stack_trace()
+    public async Task A_host_told_to_stop_while_init_runs_sends_it_SIGTERM_and_exits_143_with_no_stack_trace()
     {
         using var host = HostProcess.Start(["--Fork:Program=sleep", "--Fork:Args:0=sleep", "--Fork:Args:1=60", "--Logging:LogLevel:Fork.Trace=Warning"]);
         var errors = host.StandardError.ReadToEndAsync();
@@ -201,11 +205,14 @@ public sealed class HostSpec
             {
             }
 
-            using (var kill = Process.Start("kill", ["-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(bound.Token);
+            await HostProcess.Terminate(host, bound.Token);
             var output = await host.StandardOutput.ReadToEndAsync(bound.Token);
             await host.WaitForExitAsync(bound.Token);
 
-            Assert.Contains(host.ExitCode, new[] { 143, 137 });
+            // sleep has no handler: SIGTERM's default action ends it, and the host reports that as a shell does.
+            Assert.Equal(143, host.ExitCode);
+            Assert.Contains("the host is stopping: init (sleep) gets SIGTERM", output);
+            Assert.Contains("init (sleep) killed(SIGTERM): host exits with 143", output);
             Assert.DoesNotContain("Unhandled exception", output + await errors);
             Assert.DoesNotContain("   at ", output + await errors);
         }

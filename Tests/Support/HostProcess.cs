@@ -51,6 +51,13 @@ internal static class HostProcess
         return (host.ExitCode, await output, await errors);
     }
 
+    /// <summary>Send the host SIGTERM, as a service manager (or Ctrl-C's SIGINT) stops it.</summary>
+    public static async Task Terminate(Process host, CancellationToken cancellationToken)
+    {
+        using var kill = Process.Start("kill", ["-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(cancellationToken);
+    }
+
     /// <summary>The repository's root: the directory above the test assembly that holds <c>Fork.Actors.sln</c>.</summary>
     public static string RepositoryRoot()
     {

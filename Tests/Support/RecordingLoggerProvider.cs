@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Fork.Tests;
 
-/// <summary>Records the lines of the namespace's LOG service (<see cref="ForkTracing.LogCategory"/>) as they are written.</summary>
+/// <summary>Keeps the lines a runtime logs under <c>Fork.Log</c> (what its programs write to their LOG sessions).</summary>
 internal sealed class RecordingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
