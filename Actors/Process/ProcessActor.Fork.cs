@@ -41,6 +41,8 @@ internal sealed partial class ProcessActor
     {
         ForkRequest => ProcessSetup.TraceForkId(Pid, _forks + 1),
         ChildReady ready when _pendingForks.TryGetValue(ready.Pid, out var pending) => ProcessSetup.TraceForkId(Pid, pending.Fork),
+        ProcessSpawned spawned when _remoteSpawns.TryGetValue(spawned.RequestId, out var spawn) && _pendingForks.TryGetValue(spawn.Pid, out var pending)
+            => ProcessSetup.TraceForkId(Pid, pending.Fork),
         _ => null,
     };
 

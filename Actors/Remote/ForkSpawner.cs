@@ -10,7 +10,7 @@ namespace Fork.Actors;
 /// policy knows it from its first session request and kills it when it stops, so a process whose parent gave up
 /// waiting does not stay.
 /// </summary>
-internal sealed class ForkSpawner : UntypedActor
+internal sealed class ForkSpawner : TracedActor
 {
     /// <summary>The spawner's name under <c>/user</c> on every node with the cluster provider.</summary>
     public const string Name = "fork-spawner";
@@ -20,7 +20,21 @@ internal sealed class ForkSpawner : UntypedActor
     private readonly Dictionary<IActorRef, (IActorRef Policy, long RequestId)> _byProcess = [];
     private long _incarnations;
 
-    public ForkSpawner(RuntimeContext runtime) => _runtime = runtime;
+    public ForkSpawner(RuntimeContext runtime)
+    {
+        _runtime = runtime;
+        Receive<SpawnProcess>(Handle);
+        Receive<Terminated>(terminated =>
+        {
+            if (_byProcess.Remove(terminated.ActorRef, out var key)) _spawned.Remove(key);
+        });
+    }
+
+    protected override int TracePid => 0;
+
+    /// <summary>A spawn request belongs to the fork its parent numbered.</summary>
+    protected override string? TraceForkOf(object message) =>
+        message is SpawnProcess spawn ? ProcessSetup.TraceForkId(spawn.Ppid, spawn.Fork) : null;
 
     private Address Node => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
@@ -31,16 +45,6 @@ internal sealed class ForkSpawner : UntypedActor
 
     // A process that fails is stopped (it is never rebooted); its policy sees it vanish.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
-
-    protected override void OnReceive(object message)
-    {
-        switch (message)
-        {
-            case SpawnProcess spawn: Handle(spawn); break;
-            case Terminated terminated when _byProcess.Remove(terminated.ActorRef, out var key): _spawned.Remove(key); break;
-            default: Unhandled(message); break;
-        }
-    }
 
     private void Handle(SpawnProcess spawn)
     {

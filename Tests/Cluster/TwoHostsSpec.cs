@@ -27,12 +27,14 @@ public sealed class TwoHostsSpec
         Assert.Contains($"[init -> 2] spread-worker 0: pid 2 on {address} summed 1000 numbers: 500500", output);
         // The parent's half: the fork placed on the first host, its spawner's answer, the child's requests from there.
         Assert.Contains($"fork 1.1 | Libc 1 -> ProcessActor 1 (Running): ForkRequest {{ Child = spread-worker, Image = ForkImage {{ Regions = 5, Args = 1, Cwd = / }}, Target = {address} }}", output);
-        Assert.Contains("ForkSpawner -> ProcessActor 1 (Running): ProcessSpawned { RequestId = 1, Process = ProcessActor 2 }", output);
+        Assert.Contains("fork 1.1 | ForkSpawner -> ProcessActor 1 (Running): ProcessSpawned { RequestId = 1, Process = ProcessActor 2 }", output);
         Assert.Contains("fork 1.1 | ProcessActor 2 -> ForkedChild 2 (StartingUp): SessionRequest { Service = Clone", output);
         Assert.Contains("fork 1.1 | ProcessActor 2 -> CloneService 1 (Serving): MemoryContent { SessionId = 1", output);
         Assert.Contains("fork 1.1 | ForkedChild 2 -> ProcessActor 1 (Running): ChildReady { Pid = 2", output);
 
-        // The first host's half: the child booting there, with its policy's and its clone service's answers from the second.
+        // The first host's half: the spawner's request, the child booting there, with its policy's and its clone service's
+        // answers from the second.
+        await first.WaitFor(@"fork 1\.1 \| ProcessActor 1 -> ForkSpawner \(Serving\): SpawnProcess \{ RequestId = 1, Pid = 2, Ppid = 1, ", Bound);
         await first.WaitFor(@"fork 1\.1 \| ProcessActor 2: Booting$", Bound);
         await first.WaitFor(@"fork 1\.1 \| ForkedChild 2 -> ProcessActor 2 \(Booting\): RomDataspace \{ Name = config", Bound);
         await first.WaitFor(@"fork 1\.1 \| CloneService 1 -> ProcessActor 2 \(Booting\): MemoryChunk \{", Bound);
