@@ -5,8 +5,9 @@ namespace Fork.Actors;
 
 // A process on another node than its namespace's, or whose parent is on another node than itself. Away from the
 // namespace it has no table: its children's pids come from the core and go back to it (ProcessActor.Fork), and the core
-// keeps what /proc shows of it from what it says here. Apart from its parent it watches its policy: when the parent's
-// node is lost, nobody else can hand it to init, so it asks the core itself, as its policy would have.
+// keeps what /proc shows of it from what it says here. Apart from its parent it watches its policy: when the policy's
+// node is lost it asks the core to go to init itself, besides what the core does when it sees the parent gone (the core
+// adopts it once, while it holds its pid, and ends a process that holds none).
 internal sealed partial class ProcessActor
 {
     private ProcessExited? _exited;
