@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Fork.Actors;
@@ -15,7 +14,8 @@ namespace Fork.Tests;
 /// node, and back onto the namespace's node) with pids from the namespace's one authority, its orphans and those of a lost
 /// node go to init, process groups, kill and wait4's selectors span the nodes, and /proc and the process tree show it with
 /// its node. The nodes run in this process (127.0.0.1, port 0); what the programs on the other node saw comes back through
-/// <see cref="Seen"/>, a static both nodes' programs reach. Every wait is bounded; nothing sleeps to synchronise.
+/// <see cref="Seen"/>, a static both nodes' programs reach. Every wait is bounded; a program that waits for a state (its
+/// ppid, a line of /proc, a process on the other node) checks it again every few ms, a bounded number of times.
 /// </summary>
 public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
@@ -117,7 +117,8 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
         return nodes;
     }
 
-    // On another node: forks COUNT members there and two back on the namespace's node (Args[1]), records itself, sleeps.
+    // On another node: forks COUNT members there and, between them, one in four back on the namespace's node (Args[1]);
+    // records itself and sleeps.
     private static async Task<int> Forker(Libc libc)
     {
         var count = int.Parse(libc.Environment["COUNT"], CultureInfo.InvariantCulture);
@@ -139,13 +140,15 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
         // A namespace whose pids wrap around during the forks: every live pid must be skipped, whoever asks.
         await using var runtime = ForkRuntime.Create(nodes.First, new ForkRuntimeOptions { PidMax = 40 });
         const int count = 8;
-        var image = Run(out var run, nodes.First.Provider().DefaultAddress.ToString()).WithEnvironment("COUNT", count.ToString(CultureInfo.InvariantCulture));
+        var image = Run(out var run, Cluster.Get(nodes.First).SelfAddress.ToString()).WithEnvironment("COUNT", count.ToString(CultureInfo.InvariantCulture));
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var expected = count + 1 + count + 2 + 1;
+        // Init's members, the forker's members there and back home, the forker itself: each records itself once.
+        const int recorded = count + count + 2 + 1;
         IReadOnlyList<ProcessInfo>? left = null;
 
         var status = runtime.RunAsync(async libc =>
         {
+            // Pids 2 to 31 come and go first, so the allocations below pass PidMax and start again from 2.
             for (var i = 0; i < 30; i++) await libc.Wait4Async(await libc.ForkAsync(_ => Task.FromResult(0)));
             await libc.ForkAsync(Forker, ForkPlacement.OnNode(nodes.SecondAddress));
             for (var i = 0; i < count; i++) await libc.ForkAsync(Member);
@@ -156,10 +159,10 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
             return reaped.Count;
         }, image);
 
-        await AwaitAssertAsync(() => Assert.Equal(expected - 1, SeenIn(run).Count), Bound);
+        await AwaitAssertAsync(() => Assert.Equal(recorded, SeenIn(run).Count), Bound);
         all.SetResult();
 
-        Assert.Equal(WaitStatus.FromExit(expected - 1), await status.WaitAsync(Bound));
+        Assert.Equal(WaitStatus.FromExit(recorded), await status.WaitAsync(Bound));
         var seen = SeenIn(run);
         Assert.Equal(seen.Count, seen.Select(s => s.Pid).Distinct().Count());
         Assert.Equal(count + 1, seen.Count(s => s.Node == nodes.SecondAddress.ToString()));
@@ -188,7 +191,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     public async Task A_child_placed_back_on_its_namespaces_node_is_beside_it_again_and_proc_shows_it_sleeping_there()
     {
         await using var nodes = await TwoNodes();
-        var firstAddress = nodes.First.Provider().DefaultAddress;
+        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
         string? status = null;
         int remote = 0, home = 0;
 
@@ -243,7 +246,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     public async Task The_children_of_a_parent_on_another_node_that_ends_go_to_init_wherever_they_run()
     {
         await using var nodes = await TwoNodes();
-        var firstAddress = nodes.First.Provider().DefaultAddress;
+        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
 
         var status = await nodes.Parent.RunAsync(async libc =>
         {
@@ -271,7 +274,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     public async Task When_a_parents_node_is_lost_its_children_elsewhere_go_to_init_and_init_reaps_those_lost_with_it()
     {
         await using var nodes = await TwoNodes();
-        var firstAddress = nodes.First.Provider().DefaultAddress;
+        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
         IReadOnlyList<ProcessInfo>? left = null;
 
         var run = nodes.Parent.RunAsync(async libc =>
@@ -365,7 +368,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     public async Task A_process_on_another_node_leads_a_group_across_nodes_and_waits_for_it_by_group()
     {
         await using var nodes = await TwoNodes();
-        var firstAddress = nodes.First.Provider().DefaultAddress;
+        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
 
         var image = Run(out var run, firstAddress.ToString());
         Namespaces[run] = nodes.Parent;
@@ -495,7 +498,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
         Assert.Equal((1, 1, "sleep", 'R', second), (shown.Ppid, shown.Pgid, shown.Program, shown.State, shown.Node?.ToString()));
         var below = processes.Single(p => p.Pid == grandchild);
         Assert.Equal((remote, "sleep", second), (below.Ppid, below.Program, below.Node?.ToString()));
-        Assert.Equal(nodes.First.Provider().DefaultAddress, processes.Single(p => p.Pid == 1).Node);
+        Assert.Equal(Cluster.Get(nodes.First).SelfAddress, processes.Single(p => p.Pid == 1).Node);
         Assert.Contains($"{remote} sleep [R] ", tree);
         Assert.Contains($" on {second}\n", tree);
         Assert.Equal(["Name:\tsleep", "State:\tR (running)", $"Pid:\t{remote}", "PPid:\t1", "NSpgid:\t1"], running.Split('\n')[..5]);
@@ -555,9 +558,4 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
             await Task.WhenAll(systems.Select(s => s.Terminate().WaitAsync(Bound)));
         }
     }
-}
-
-internal static class NodeAddresses
-{
-    public static IActorRefProvider Provider(this ActorSystem system) => ((ExtendedActorSystem)system).Provider;
 }
