@@ -19,8 +19,31 @@ public sealed record ProcessStarted(int Pid, IActorRef Process) : ICrossNode;
 /// <summary>A process ended (zombie): it no longer receives signals but keeps its pid.</summary>
 public sealed record ProcessEnded(int Pid) : ICrossNode;
 
-/// <summary>A child was reaped: its pid is free again.</summary>
+/// <summary>
+/// A child was reaped: its pid is free again. A reaper beside the namespace's table released it there and tells the core;
+/// the core answers a <see cref="ReleasePid"/> with it.
+/// </summary>
 public sealed record PidReleased(int Pid) : ICrossNode;
+
+/// <summary>
+/// A reaper away from the namespace's table → the core: release <paramref name="Pid"/> there (it held it for a child it
+/// reaped, or for a fork that failed); answered by <see cref="PidReleased"/> once it is free.
+/// </summary>
+public sealed record ReleasePid(int Pid) : ICrossNode;
+
+/// <summary>
+/// A policy → the core: its process was lost with its node. The core hands the process's children to init and answers
+/// with the same message; only then does the policy report the process killed, so its parent learns of the end once the
+/// children are init's (as when a parent ends).
+/// </summary>
+public sealed record ProcessLost(int Pid, IActorRef Process) : ICrossNode;
+
+/// <summary>
+/// A process away from its namespace's node → the core: what /proc shows of it changed. Its command (replaced at exec),
+/// whether it is stopped, the bytes of the pages it owns, and how it ended (null while it lives); its node is the
+/// sender's.
+/// </summary>
+public sealed record ProcessViewChanged(int Pid, string Command, bool Stopped, long ResidentBytes, WaitStatus? End) : ICrossNode;
 
 /// <summary>Kill resolved by the core on behalf of <paramref name="FromPid"/>.</summary>
 public sealed record KillRequest(int FromPid, int Target, Signal Signal) : ICrossNode;

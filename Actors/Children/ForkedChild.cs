@@ -16,28 +16,30 @@ internal sealed class ForkedChild : TracedActor
     private readonly int _parentPid;
     private readonly IActorRef? _cloneService;
     private readonly IReadOnlyDictionary<string, IActorRef> _romServices;
+    private readonly IActorRef _core;
     private IActorRef _process = ActorRefs.Nobody;
     private Quota _returned;
     private bool _handedOver;
     private readonly string? _forkId;
 
     public ForkedChild(ForkedChildSetup setup)
-        : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.CloneService, setup.RomServices)
+        : this(setup.Child.Pid, setup.Child.Name, setup.Child.Ppid, setup.CloneService, setup.RomServices, setup.Child.Core)
     {
         _forkId = setup.Child.ForkId;
         StartingUp(new ConfigRomState(setup.Config, setup.Descriptors, () => ForkSerializer.BytesPerFrame(Context.System)));
     }
 
     public ForkedChild(AdoptedChildSetup setup)
-        : this(setup.Pid, setup.Name, setup.ParentPid, null, setup.RomServices)
+        : this(setup.Pid, setup.Name, setup.ParentPid, null, setup.RomServices, setup.Core)
     {
         Watch(setup.Process);
         _process.Tell(new Reparented(setup.ParentPid, Self));
         Running();
     }
 
-    private ForkedChild(int pid, string name, int parentPid, IActorRef? cloneService, IReadOnlyDictionary<string, IActorRef> romServices)
+    private ForkedChild(int pid, string name, int parentPid, IActorRef? cloneService, IReadOnlyDictionary<string, IActorRef> romServices, IActorRef core)
     {
+        _core = core;
         _pid = pid;
         _name = name;
         _parentPid = parentPid;
@@ -58,7 +60,9 @@ internal sealed class ForkedChild : TracedActor
     /// </summary>
     protected override void PostStop()
     {
-        if (_handedOver) return;
+        // This node is shutting down, the parent with it: a process on another node outlives it and goes to init, as the
+        // children of a lost node do.
+        if (_handedOver || (_process.Path.Address.HasGlobalScope && CoordinatedShutdown.Get(Context.System).ShutdownReason is not null)) return;
         if (Behaviour != nameof(Exited)) _process.Tell(new DeliverSignal(Signal.SIGKILL, _parentPid));
         _process.Tell(Reap.Instance);
     }
@@ -165,12 +169,24 @@ internal sealed class ForkedChild : TracedActor
             case ResourceRequest request: Context.Parent.Tell(request); return true;
             case ResourceGranted granted: _process.Tell(granted); return true;
             case ResourceDenied denied: _process.Tell(denied); return true;
+            // Gone on another node (lost with it, or stopped there): the core hands its children to init first, so the
+            // parent learns of the end once they are init's.
+            case Terminated terminated when terminated.ActorRef.Equals(_process) && !_core.IsNobody()
+                                            && (terminated.AddressTerminated || _process.Path.Address.HasGlobalScope):
+                _core.Tell(new ProcessLost(_pid, _process));
+                return true;
             case Terminated terminated when terminated.ActorRef.Equals(_process):
-                Self.Tell(new ProcessExited(_pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero));
+                Killed();
+                return true;
+            case ProcessLost lost when lost.Pid == _pid:
+                Killed();
                 return true;
             default: return false;
         }
     }
+
+    /// <summary>The process vanished without a word (its actor failed, or its node was lost): it counts as killed.</summary>
+    private void Killed() => Self.Tell(new ProcessExited(_pid, WaitStatus.FromSignal(Signal.SIGKILL, false), default, Quota.Zero));
 
     /// <summary>
     /// The parent ended: init takes the child over (POSIX; Genode 2019 let children die with their parent). This

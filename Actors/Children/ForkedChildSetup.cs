@@ -15,4 +15,8 @@ internal sealed record ForkedChildSetup(
     IReadOnlyDictionary<string, IActorRef> RomServices);
 
 /// <summary>A child init takes over: it already runs (or has ended), so it gets no config and no clone session.</summary>
-internal sealed record AdoptedChildSetup(int Pid, string Name, IActorRef Process, int ParentPid, IReadOnlyDictionary<string, IActorRef> RomServices);
+internal sealed record AdoptedChildSetup(int Pid, string Name, IActorRef Process, int ParentPid, IReadOnlyDictionary<string, IActorRef> RomServices)
+{
+    /// <summary>The namespace's core, told when the process is lost with its node (none: the loss is reported at once).</summary>
+    public IActorRef Core { get; init; } = ActorRefs.Nobody;
+}

@@ -211,7 +211,7 @@ internal sealed class FileSystemActor : TracedActor
     private bool OpenProc(string path, OpenFlags flags)
     {
         if (_processes is null || ProcFiles.Parse(path) is not var (pid, file)) return false;
-        if (ProcFiles.Status(_processes, pid) is not { } status)
+        if (ProcFiles.Status(_processes, pid, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress) is not { } status)
         {
             Fail(Errno.ENOENT, $"no process {pid}");
         }

@@ -23,8 +23,11 @@ internal static partial class ProcFiles
     public static IReadOnlyList<string> Listing(ProcessTable table) =>
         [.. table.Entries.Select(e => e.Key).Order().Select(pid => pid.ToString()), "self"];
 
-    /// <summary>/proc/PID/status now, or null when the pid names no process.</summary>
-    public static string? Status(ProcessTable table, int pid)
+    /// <summary>
+    /// /proc/PID/status now, or null when the pid names no process. <c>Node:</c> is the cluster node the process runs on
+    /// (<paramref name="home"/>, the namespace's node, unless it runs on another).
+    /// </summary>
+    public static string? Status(ProcessTable table, int pid, Akka.Actor.Address home)
     {
         if (table[pid] is not { } entry) return null;
         var view = entry.View;
@@ -35,7 +38,8 @@ internal static partial class ProcFiles
             .Append("Pid:\t").Append(pid).Append('\n')
             .Append("PPid:\t").Append(entry.Ppid).Append('\n')
             .Append("NSpgid:\t").Append(entry.Pgid).Append('\n')
-            .Append("VmRSS:\t").Append($"{(entry.Alive ? view?.ResidentBytes ?? 0 : 0) / 1024,8}").Append(" kB\n");
+            .Append("VmRSS:\t").Append($"{(entry.Alive ? view?.ResidentBytes ?? 0 : 0) / 1024,8}").Append(" kB\n")
+            .Append("Node:\t").Append(view?.Node ?? home).Append('\n');
         return text.ToString();
     }
 

@@ -29,15 +29,20 @@ internal sealed partial class Core : TracedActor
         Receive<AllocatePid>(Handle);
         Receive<ProcessStarted>(Handle);
         Receive<ProcessEnded>(ended => _table[ended.Pid]?.Alive = false);
-        Receive<PidReleased>(Handle);
+        Receive<PidReleased>(_ => CheckEmpty());
+        Receive<ReleasePid>(Handle);
+        Receive<ProcessViewChanged>(Handle);
+        Receive<ProcessLost>(Handle);
         Receive<KillRequest>(Handle);
         Receive<SetPgidRequest>(Handle);
         Receive<KillAllButInit>(_ => KillAllButInit());
         Receive<Adopt>(Handle);
+        Receive<Adopted>(_ => { });
         Receive<ProcessExited>(Handle);
         Receive<ResourceRequest>(r => Sender.Tell(new ResourceDenied(r.Amount, r.RequestId,
             $"init's quota is spent and init has no parent to ask (InitRamQuota {_options.InitRamQuota}, InitCapQuota {_options.InitCapQuota})")));
         Receive<Terminated>(t => t.ActorRef.Equals(_init), _ => Finish(WaitStatus.FromSignal(Signal.SIGKILL, false)));
+        Receive<Terminated>(Handle);
         ReceiveServices();
     }
 
@@ -52,6 +57,7 @@ internal sealed partial class Core : TracedActor
         _fileSystem = Context.ActorOf(FileSystemActor.Props(_setup.Runtime.InitImage.Cwd, root, servers, _setup.Runtime.Programs.Names, _table, _options.HostStreams), "fs");
         _table.AddInit();
         LiveNamespaces.Add(_table);
+        HomeNamespaces.For(Context.System).Add(Self, new NamespaceHome(_table, servers, root, _setup.Runtime));
         var init = new ProcessSetup(1, 0, 1, "init", Self, Self, _fileSystem, _table, _setup.Init, _setup.Runtime,
             new Dictionary<Signal, Action<Signal>>(), Quota.Zero, root, root) { Servers = servers, Command = _setup.Runtime.InitImage.Binary };
         _init = Context.ActorOf(ProcessActor.Props(init), "init");
@@ -70,6 +76,7 @@ internal sealed partial class Core : TracedActor
     {
         foreach (var timer in _timers.Values) timer.Dispose();
         LiveNamespaces.Remove(_table);
+        HomeNamespaces.For(Context.System).Remove(Self);
         _setup.Done.TrySetException(new InvalidOperationException("the namespace was stopped before init ended"));
     }
 
@@ -86,13 +93,17 @@ internal sealed partial class Core : TracedActor
     {
         if (_table[started.Pid] is not { } entry) return;
         entry.Process = started.Process;
+        Watch(started.Pid, started.Process);
         foreach (var signal in entry.Pending) started.Process.Tell(signal);
         entry.Pending.Clear();
         if (_ending && started.Pid != 1) entry.Deliver(new DeliverSignal(Signal.SIGKILL, 0));
     }
 
-    /// <summary>The reaper released the pid from the table itself (it may already be handed out again): only count.</summary>
-    private void Handle(PidReleased released)
+    /// <summary>
+    /// A reaper beside the table released the pid itself and only says so (the pid may already be handed out again, so
+    /// nothing is released here): once init has ended and is alone, the namespace is empty.
+    /// </summary>
+    private void CheckEmpty()
     {
         if (_ending && _table.Count == 1) _init.Tell(NamespaceEmpty.Instance);
     }
@@ -109,10 +120,33 @@ internal sealed partial class Core : TracedActor
         if (_table.Count == 1) _init.Tell(NamespaceEmpty.Instance);
     }
 
-    /// <summary>An orphan goes to init, in the group it had.</summary>
+    /// <summary>
+    /// An orphan goes to init, in the group it had. Asked by the policy of a parent that ended, or by the orphan itself
+    /// when its parent's node was lost; a pid that is gone, held by another process, or already init's is not adopted again.
+    /// </summary>
     private void Handle(Adopt adopt)
     {
-        if (_table[adopt.Pid] is not { } entry)
+        var entry = _table[adopt.Pid];
+        // An orphan asking itself has told the core it started, before it asked: its entry names it.
+        var itself = Sender.Equals(adopt.Process);
+        var holds = entry is not null && (itself ? adopt.Process.Equals(entry.Process) : entry.Process is null || entry.Process.Equals(adopt.Process));
+        if (!holds)
+        {
+            // An orphan that asked itself and holds no pid here (its fork was undone, or it was reaped): it ends.
+            if (itself)
+            {
+                Sender.Tell(new DeliverSignal(Signal.SIGKILL, 0));
+                Sender.Tell(Reap.Instance);
+            }
+            else
+            {
+                Sender.Tell(new Adopted(adopt.Pid));
+            }
+
+            return;
+        }
+
+        if (entry!.Ppid == 1)
         {
             Sender.Tell(new Adopted(adopt.Pid));
             return;

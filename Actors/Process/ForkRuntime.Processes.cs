@@ -17,7 +17,7 @@ public sealed partial class ForkRuntime
     /// by namespace and pid: a snapshot, read the way /proc reads them, never blocking the processes.
     /// </summary>
     public IReadOnlyList<ProcessInfo> Processes() =>
-        [.. _running.Values.Where(n => !n.Done.IsCompleted).OrderBy(n => n.Number).SelectMany(n => ProcessSnapshot.Of(n.Table, n.Number, n.InitCommand))];
+        [.. _running.Values.Where(n => !n.Done.IsCompleted).OrderBy(n => n.Number).SelectMany(n => ProcessSnapshot.Of(n.Table, n.Number, n.InitCommand, Node))];
 
     /// <summary>
     /// Every process that lived in this runtime's namespaces since it was created, each namespace in the order they
@@ -28,8 +28,11 @@ public sealed partial class ForkRuntime
     {
         Namespace[] namespaces;
         lock (_histories) namespaces = [.. _histories];
-        return [.. namespaces.SelectMany(n => n.Table.History!.Snapshot(n.Number, n.Done.IsCompleted))];
+        return [.. namespaces.SelectMany(n => n.Table.History!.Snapshot(n.Number, n.Done.IsCompleted, Node))];
     }
+
+    // The node of this runtime's namespaces: where their processes run unless placed on another.
+    private Akka.Actor.Address Node => ((Akka.Actor.ExtendedActorSystem)System).Provider.DefaultAddress;
 
     private ProcessTable NewTable(ProcessOptions init) =>
         new(Options.PidMax) { History = Options.KeepHistory ? new ProcessHistory(init.Binary) : null };

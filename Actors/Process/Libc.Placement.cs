@@ -21,8 +21,11 @@ public sealed partial class Libc
     /// no other node is one. Onto another fork host, that host's spawner creates the child's process, which runs the
     /// program registered there by the same name (ENOENT when there is none; EHOSTUNREACH when the host does not answer
     /// in time). Arguments and environment larger than one message to another node carries are E2BIG, at once. The child
-    /// pulls its image in chunks that each fit one frame (<c>maximum-frame-size</c>); for now its
-    /// signal handlers stay behind, and it cannot fork again (ENOSYS).
+    /// pulls its image in chunks that each fit one frame (<c>maximum-frame-size</c>); its caught signals' handlers stay
+    /// behind (there those signals have their default action, as after exec), ignored ones stay ignored. It is a full
+    /// member of its namespace: it forks again (there, onto another node, or back onto the namespace's node) with pids
+    /// from the namespace's one authority, its orphans go to init, and kill, process groups, wait4's selectors, SIGCHLD
+    /// and /proc reach it across nodes.
     /// </summary>
     public async Task<int> ForkAsync(ProcessMain child, ForkPlacement placement)
     {

@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "process {Pid} ended with its namespace: the namespace's core on {Node} is gone")]
     public static partial void NamespaceLost(ILogger logger, int pid, string node);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "process {Pid} asks to go to init: its parent's policy on {Node} is gone")]
+    public static partial void ParentGone(ILogger logger, int pid, string node);
 }

@@ -35,8 +35,12 @@ internal sealed partial class ProcessActor
                 return true;
             case DeliverSignal or LogLine: Stash.Stash(); return true;
             case Reparented reparented: Handle(reparented); return true;
-            case Terminated terminated when _setup.Remote && terminated.ActorRef.Equals(_setup.Policy):
-                if (_policy.Equals(_setup.Policy)) Context.Stop(Self);
+            // The policy is gone before this process ran: one beside it (its parent gave up) leaves no ghost; one on another
+            // node may also have gone with its node, so this process ends and asks to go to init (the core reaps a ghost).
+            case Terminated terminated when terminated.ActorRef.Equals(_setup.Policy):
+                if (!_policy.Equals(_setup.Policy)) return true;
+                if (PolicyElsewhere) ParentGone();
+                else Context.Stop(Self);
                 return true;
             default: return false;
         }
@@ -295,13 +299,14 @@ internal sealed partial class ProcessActor
     {
         if (boot.Done || !boot.ConfigRead || boot.PendingRoms.Count > 0 || boot.PendingOpens.Count > 0 || !boot.CloneDone) return;
         boot.Done = true;
-        if (_setup.Remote) Context.Unwatch(_setup.Policy);
+        if (_setup.Remote && !PolicyElsewhere) Context.Unwatch(_setup.Policy);
         var config = _config!;
         _memory = boot.Pulled is { } pulled
             ? AddressSpace.FromImage(ImageOf(config, pulled), _account)
             : AddressSpace.Create(_setup.Runtime.InitImage.LoadedObjects, _account);
         _roms = boot.Roms;
         StartProgram(config);
+        ShowAway();
         TraceFork = null;
         // What a fork copies of this config (the inherited libc attributes, nodes other than argv and the environment)
         // is all that is kept: the rest is in the address space, the descriptor table and the program's libc now.

@@ -42,6 +42,7 @@ internal sealed partial class ProcessActor
 
         ForkActivities.Exec(_setup.Origin, Pid, _view.Command, exec.Program);
         _view.Command = exec.Program;
+        ShowAway();
         Log.Exec(_log, Pid, exec.Program);
         StartProgram(new ProgramEntry(exec.Program, null), exec.Args, exec.Environment, exec.Cwd, ignored, []);
     }

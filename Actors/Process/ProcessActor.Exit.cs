@@ -14,6 +14,7 @@ internal sealed partial class ProcessActor
     {
         // /proc says Z before anyone can learn of the end (its descriptors close, its parent hears of it).
         _view.Ending(status);
+        ShowAway();
         _killed.Cancel();
         CloseAllDescriptors();
         var usage = Usage();
@@ -25,6 +26,7 @@ internal sealed partial class ProcessActor
         foreach (var pending in _pendingForks.Values) ForkInterrupted(pending);
         _pendingForks.Clear();
         AbandonSpawns();
+        AbandonPidRequests();
         _logSession?.Service.Tell(new SessionClose(_logSession.SessionId));
         ForkMetrics.Exits.Add(1);
         Log.Ended(_log, Pid, status);
@@ -54,6 +56,7 @@ internal sealed partial class ProcessActor
     /// </summary>
     private void Zombie(ProcessExited exited)
     {
+        _exited = exited;
         ReportExit(exited);
         BecomeNamed(nameof(Zombie), message => OnZombie(exited, message));
     }
@@ -92,6 +95,10 @@ internal sealed partial class ProcessActor
                 break;
             case ProcessSpawned spawned:
                 Handle(spawned);
+                break;
+            // A pid the core allocated for a fork that ended with this process.
+            case PidAllocated allocated:
+                FreePid(allocated.Pid);
                 break;
             case ILibcRequest and not ProgramEnded:
                 Sender.Tell(new LibcError(Errno.ESRCH, $"process {Pid} has ended"));

@@ -8,32 +8,97 @@ namespace Fork.Actors;
 // table, create the child's ForkedChild, have the file system describe and retain the descriptors for it (it writes
 // the config ROM from them), tell the clone service what the child may pull, create the child's process beside its
 // policy and move the start quota to it. No step waits for an answer: fork returns when the ForkedChild reports the
-// child ready (it closed its clone session).
+// child ready (it closed its clone session). A process away from its namespace's node asks the core for the pid and goes
+// on with the answer.
 internal sealed partial class ProcessActor
 {
     private readonly Dictionary<int, PendingFork> _pendingForks = [];
+    private readonly Dictionary<long, PendingPid> _pidRequests = [];
     private IActorRef? _cloneService;
     private IReadOnlyDictionary<string, IActorRef>? _romServices;
     private long _childSequence;
     private long _forks;
+    private long _pidRequestIds;
     private static long _incarnations;
 
     private void Handle(ForkRequest fork)
     {
-        if (_setup.Remote)
-        {
-            Sender.Tell(new LibcError(Errno.ENOSYS,
-                $"process {Pid} runs on another node than its namespace's pid table: a process forked onto another node cannot fork again yet"));
-            return;
-        }
-
         var replyTo = Sender;
         var started = Stopwatch.GetTimestamp();
         var number = ++_forks;
         var activity = ForkActivities.StartFork(_setup.Origin, Pid, _pgid, _view.Command);
         WithQuota(_options.ForkQuota,
-            granted: () => CreateChild(fork, number, replyTo, started, activity),
+            granted: () => AllocatePid(fork, number, replyTo, started, activity),
             denied: reason => ForkFailed(replyTo, $"fork refused: {reason}", activity));
+    }
+
+    /// <summary>
+    /// The child's pid: beside the namespace, from its table under the table's lock; away from it (no table here), from
+    /// the core by message, the fork going on when the answer comes (<see cref="Handle(PidAllocated)"/>).
+    /// </summary>
+    private void AllocatePid(ForkRequest fork, long number, IActorRef replyTo, long started, Activity? activity)
+    {
+        if (_setup.Remote)
+        {
+            var id = ++_pidRequestIds;
+            _pidRequests[id] = new PendingPid(fork, number, replyTo, started, activity);
+            _setup.Core.Tell(new AllocatePid(Pid, id));
+            return;
+        }
+
+        if (_setup.Pids.Allocate(Pid, _pgid) is { } pid) CreateChild(fork, number, replyTo, started, activity, pid, _pgid);
+        else NoPid(replyTo, _setup.Pids.Refusal, activity);
+    }
+
+    private void Handle(PidAllocated allocated)
+    {
+        // The process ended while the core allocated: nobody forks with this pid.
+        if (!_pidRequests.Remove(allocated.RequestId, out var pending))
+        {
+            FreePid(allocated.Pid);
+            return;
+        }
+
+        CreateChild(pending.Fork, pending.Number, pending.ReplyTo, pending.Started, pending.Activity, allocated.Pid, allocated.Pgid);
+    }
+
+    private void Handle(PidRefused refused)
+    {
+        if (_pidRequests.Remove(refused.RequestId, out var pending)) NoPid(pending.ReplyTo, refused.Reason, pending.Activity);
+    }
+
+    private void NoPid(IActorRef replyTo, string reason, Activity? activity)
+    {
+        _account.Credit(_options.ForkQuota);
+        ForkFailed(replyTo, $"fork refused: {reason}", activity);
+    }
+
+    /// <summary>The process ended while the core allocated pids for its forks: they fail (EINTR) and give their quota back.</summary>
+    private void AbandonPidRequests()
+    {
+        foreach (var pending in _pidRequests.Values)
+        {
+            _account.Credit(_options.ForkQuota);
+            ForkInterrupted(new PendingFork(pending.ReplyTo, pending.Started, pending.Number, pending.Activity));
+        }
+
+        _pidRequests.Clear();
+    }
+
+    /// <summary>
+    /// Frees a pid this process held for a child (reaped, or never created): beside the namespace in its table, and the
+    /// core hears of it; away from it the core releases it and answers <see cref="PidReleased"/>.
+    /// </summary>
+    private void FreePid(int pid)
+    {
+        if (_setup.Remote)
+        {
+            _setup.Core.Tell(new ReleasePid(pid));
+            return;
+        }
+
+        _setup.Pids.Release(pid);
+        _setup.Core.Tell(new PidReleased(pid));
     }
 
     /// <summary>The trace's id of a fork request is known when it is received: the next fork of this process.</summary>
@@ -46,15 +111,8 @@ internal sealed partial class ProcessActor
         _ => null,
     };
 
-    private void CreateChild(ForkRequest fork, long number, IActorRef replyTo, long started, Activity? activity)
+    private void CreateChild(ForkRequest fork, long number, IActorRef replyTo, long started, Activity? activity, int pid, int pgid)
     {
-        if (_setup.Pids.Allocate(Pid, _pgid) is not { } pid)
-        {
-            _account.Credit(_options.ForkQuota);
-            ForkFailed(replyTo, $"fork refused: {_setup.Pids.Refusal}", activity);
-            return;
-        }
-
         ForkActivities.Forked(activity, pid);
 
         var image = fork.Image;
@@ -64,7 +122,7 @@ internal sealed partial class ProcessActor
         _romServices ??= _roms.ToDictionary(rom => rom.Key, rom => Context.ActorOf(LocalRomService.Props(Pid, rom.Key, rom.Value), $"rom-{rom.Key}"));
         var child = _setup with
         {
-            Pid = pid, Ppid = Pid, Pgid = _pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
+            Pid = pid, Ppid = Pid, Pgid = pgid, Name = pid.ToString(), Policy = ActorRefs.Nobody,
             Entry = fork.Child, Command = _view.Command, Handlers = image.Handlers, Interrupting = image.Interrupting, Reserve = _options.ProcessReserve,
             Account = new QuotaAccount(Quota.Zero, _account, _options.ProcessReserve),
             Fork = number, OpenLog = _logSession is not null,
@@ -77,7 +135,7 @@ internal sealed partial class ProcessActor
         // traced under its name and fork.
         TraceAnnounce(forked, $"{nameof(ForkedChild)} {pid}", child.ForkId);
         Context.Watch(forked);
-        _children.Add(pid, forked, _pgid);
+        _children.Add(pid, forked, pgid);
         _pendingForks[pid] = new PendingFork(replyTo, started, number, activity);
 
         // Descriptions are retained by this process's message, so no close of its own can overtake them.
@@ -202,8 +260,7 @@ internal sealed partial class ProcessActor
         Context.Unwatch(spawn.Policy);
         Context.Stop(spawn.Policy);
         _cloneService?.Tell(new CloneAbandoned(spawn.Pid));
-        _setup.Pids.Release(spawn.Pid);
-        _setup.Core.Tell(new PidReleased(spawn.Pid));
+        FreePid(spawn.Pid);
         _account.Credit(_options.ForkQuota);
         if (!_pendingForks.Remove(spawn.Pid, out var pending)) return;
         ForkMetrics.ForkFailures.Add(1);
@@ -227,4 +284,6 @@ internal sealed partial class ProcessActor
     private sealed record SpawnTimedOut(long RequestId) : INoSerializationVerificationNeeded;
 
     private sealed record PendingFork(IActorRef ReplyTo, long Started, long Fork, Activity? Activity);
+
+    private sealed record PendingPid(ForkRequest Fork, long Number, IActorRef ReplyTo, long Started, Activity? Activity);
 }

@@ -42,7 +42,7 @@ internal sealed partial class ProcessActor
         var libc = new Libc(new LibcSetup(
             Pid, Self, _killed, _pendingSignals, handlers, interrupting, _fds, _setup.FileSystem, _setup.Servers,
             TraceSink, _setup.Runtime.Programs, _memory!,
-            args, environment, cwd, _context) { Program = program, AwayFromNamespace = _setup.Remote });
+            args, environment, cwd, _context) { Program = program, AwayFromNamespace = _setup.Remote || PolicyElsewhere });
         (_view.Libc, _view.Memory) = (libc, _memory);
         var context = _context;
         _context.Post(async _ =>

@@ -84,6 +84,7 @@ internal sealed partial class ProcessActor
         if (Behaviour != nameof(Running)) return;
         // /proc says T before the parent can learn of the stop.
         _view.Stopped = true;
+        ShowAway();
         _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.FromStop(signal)));
         _pendingSignals.Stop();
         Stopped();
@@ -93,6 +94,7 @@ internal sealed partial class ProcessActor
     {
         if (Behaviour != nameof(Stopped)) return;
         _view.Stopped = false;
+        ShowAway();
         _policy.Tell(new ProcessStateChanged(Pid, WaitStatus.ContinuedStatus));
         _pendingSignals.Continue();
         Running();
@@ -103,7 +105,9 @@ internal sealed partial class ProcessActor
     {
         _policy.Tell(PolicyReleased.Instance);
         _ppid = reparented.Ppid;
+        var old = _policy;
         _policy = reparented.Policy;
+        WatchPolicy(old);
         foreach (var service in _parentServices.Values) service.Tell(new PolicyChanged(_policy));
         // The old parent, ending, answers no quota request: ask init's policy instead.
         foreach (var (id, pending) in _quotaRequests) _policy.Tell(new ResourceRequest(pending.Missing, id));

@@ -10,6 +10,10 @@ internal sealed partial class ProcessActor
 {
     private readonly ChildRegistry _children = new();
     private readonly List<ParkedWait> _parkedWaits = [];
+    // Away from the namespace's table: the reaped children whose pids the core is releasing, with the wait4 that reaped
+    // each once it is known. That wait4 returns when the core says the pid is free, so /proc no longer lists the child
+    // when the caller looks, as beside the table.
+    private readonly Dictionary<int, (ParkedWait Wait, WaitResult Result)?> _releasing = [];
     private int _pgid;
 
     private bool OnParentRole(object message)
@@ -18,6 +22,9 @@ internal sealed partial class ProcessActor
         {
             case ChildReady ready: Handle(ready); return true;
             case ProcessSpawned spawned: Handle(spawned); return true;
+            case PidAllocated allocated: Handle(allocated); return true;
+            case PidRefused refused: Handle(refused); return true;
+            case PidReleased released: Handle(released); return true;
             case SpawnRefused refused: Handle(refused); return true;
             case SpawnTimedOut timedOut: Handle(timedOut); return true;
             case ChildExited exited: Handle(exited); return true;
@@ -57,7 +64,7 @@ internal sealed partial class ProcessActor
             return;
         }
 
-        if (TryWait(wait) is { } result) Answer(parked, result);
+        if (TryWait(wait) is { } result) Settle(parked, result);
         else _parkedWaits.Add(parked);
     }
 
@@ -90,11 +97,30 @@ internal sealed partial class ProcessActor
         wait.ReplyTo.Tell(result);
     }
 
+    /// <summary>Answers a wait4, or, when it reaped a child whose pid the core is still releasing, once the core has.</summary>
+    private void Settle(in ParkedWait wait, WaitResult result)
+    {
+        if (result.Pid > 0 && _releasing.ContainsKey(result.Pid)) _releasing[result.Pid] = (wait, result);
+        else Answer(wait, result);
+    }
+
+    /// <summary>The core released the pid of a child reaped here: the wait4 that reaped it returns.</summary>
+    private void Handle(PidReleased released)
+    {
+        if (_releasing.Remove(released.Pid, out var reaped) && reaped is { } answer) Answer(answer.Wait, answer.Result);
+    }
+
     /// <summary>The process ended: its parked waits are answered by no one (its program is unwound).</summary>
     private void AbandonParkedWaits()
     {
         foreach (var parked in _parkedWaits) ForkActivities.WaitAbandoned(parked.Activity);
         _parkedWaits.Clear();
+        foreach (var reaped in _releasing.Values)
+        {
+            if (reaped is { } answer) ForkActivities.WaitAbandoned(answer.Wait.Activity);
+        }
+
+        _releasing.Clear();
     }
 
     /// <summary>The answer to <paramref name="wait"/> now, or null when it must block.</summary>
@@ -118,9 +144,9 @@ internal sealed partial class ProcessActor
         Context.Unwatch(child.Policy);
         child.Policy.Tell(Reap.Instance);
         // The pid leaves the table before wait4 returns, so /proc no longer lists it when the caller looks (POSIX); the
-        // core only hears of it, to end the namespace once init is alone.
-        _setup.Pids.Release(child.Pid);
-        _setup.Core.Tell(new PidReleased(child.Pid));
+        // core only hears of it, to end the namespace once init is alone. Away from the table, the core releases it.
+        FreePid(child.Pid);
+        if (_setup.Remote) _releasing[child.Pid] = null;
         _account.Credit(exit.Returned);
         ForkMetrics.Reaps.Add(1);
         return new WaitResult(child.Pid, exit.Status, Errno.None, exit.Usage);
@@ -135,7 +161,7 @@ internal sealed partial class ProcessActor
             if (TryWait(parked.Request) is { } result)
             {
                 _parkedWaits.RemoveAt(i);
-                Answer(parked, result);
+                Settle(parked, result);
             }
             else
             {
@@ -169,7 +195,7 @@ internal sealed partial class ProcessActor
     private void Handle(Adopt adopt)
     {
         var policy = Context.ActorOf(
-            ForkedChild.AdoptedProps(new AdoptedChildSetup(adopt.Pid, adopt.Name, adopt.Process, Pid, _romServices ?? new Dictionary<string, IActorRef>())),
+            ForkedChild.AdoptedProps(new AdoptedChildSetup(adopt.Pid, adopt.Name, adopt.Process, Pid, _romServices ?? new Dictionary<string, IActorRef>()) { Core = _setup.Core }),
             $"adopted-{adopt.Pid}-{++_childSequence}");
         Context.Watch(policy);
         _children.Add(adopt.Pid, policy, adopt.Pgid);

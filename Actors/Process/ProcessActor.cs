@@ -63,13 +63,12 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
     {
         if (_setup.Pids[Pid] is { } entry) entry.View = _view;
         _setup.Core.Tell(new ProcessStarted(Pid, Self));
-        // Placed here by another node: a policy gone before this process ran (its parent gave up) leaves no ghost, and a
-        // namespace whose node is gone takes this process with it.
-        if (_setup.Remote)
-        {
-            Context.Watch(_setup.Policy);
-            Context.Watch(_setup.Core);
-        }
+        ShowAway();
+        // Placed here by another node: a policy gone before this process ran (its parent gave up) leaves no ghost, a
+        // policy on another node is watched for good (its node may be lost), and a namespace whose node is gone takes this
+        // process with it.
+        if (_setup.Remote || PolicyElsewhere) Context.Watch(_setup.Policy);
+        if (_setup.Remote) Context.Watch(_setup.Core);
         _policy.Tell(new SessionRequest(Services.Rom, "config", Quota.Zero));
     }
 
@@ -82,7 +81,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
 
     /// <summary>
     /// A process placed away from its namespace ends with it: when the namespace's core is gone (its node was lost, or the
-    /// namespace ended) nobody can signal, wait for or reap this process any more, so it stops, whatever its state.
+    /// namespace ended) nobody can signal, wait for or reap this process any more, so it stops, whatever its state. One
+    /// whose policy's node is lost goes to init.
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -90,6 +90,12 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
         {
             Log.NamespaceLost(_log, Pid, _setup.Core.Path.Address.ToString());
             Context.Stop(Self);
+            return true;
+        }
+
+        if (message is Terminated { AddressTerminated: true } lost && lost.ActorRef.Equals(_policy) && !_setup.IsInit)
+        {
+            ParentGone();
             return true;
         }
 
@@ -137,6 +143,8 @@ internal sealed partial class ProcessActor : TracedActor, IWithUnboundedStash
             case ResourceDenied denied: Handle(denied); return true;
             case QuotaTransfer transfer: _account.Credit(transfer.Amount); return true;
             case SignalSent: Sender.Tell(LibcOk.Zero); return true;
+            // Init's answer when this process asked to be adopted itself: its Reparented says the rest.
+            case Adopted: return true;
             case LogLine line: Handle(line); return true;
             case SessionGranted { Service: Services.Log } granted: HandleLog(granted); return true;
             case SessionDenied { Service: Services.Log } denied: LogDenied(denied); return true;

@@ -56,9 +56,9 @@ internal sealed class ProcessHistory(string initCommand)
     /// Every process so far, in birth order; <paramref name="ended"/> says the namespace has ended, so that none is
     /// shown as alive (its core may not have sealed the history yet when its run's caller asks).
     /// </summary>
-    public IReadOnlyList<ProcessInfo> Snapshot(int @namespace, bool ended)
+    public IReadOnlyList<ProcessInfo> Snapshot(int @namespace, bool ended, Akka.Actor.Address home)
     {
-        lock (_gate) return [.. _all.Select(i => i.Describe(@namespace, ended))];
+        lock (_gate) return [.. _all.Select(i => i.Describe(@namespace, ended, home))];
     }
 
     private sealed class Incarnation(int pid, int ppid, ProcessTable.Entry entry, string inherited)
@@ -66,10 +66,10 @@ internal sealed class ProcessHistory(string initCommand)
         private ProcessTable.Entry? _entry = entry;
         private ProcessInfo? _final;
 
-        public ProcessInfo Describe(int @namespace, bool ended)
+        public ProcessInfo Describe(int @namespace, bool ended, Akka.Actor.Address home)
         {
-            if (_final is { } final) return final with { Namespace = @namespace };
-            var now = ProcessSnapshot.Of(pid, ppid, _entry!, inherited, @namespace);
+            if (_final is { } final) return final with { Namespace = @namespace, Node = final.Node ?? home };
+            var now = ProcessSnapshot.Of(pid, ppid, _entry!, inherited, @namespace, home);
             return ended ? now with { State = 'X' } : now;
         }
 
@@ -77,7 +77,7 @@ internal sealed class ProcessHistory(string initCommand)
         public void Freeze()
         {
             if (_entry is null) return;
-            _final = ProcessSnapshot.Of(pid, ppid, _entry, inherited, 0) with { State = 'X' };
+            _final = ProcessSnapshot.Of(pid, ppid, _entry, inherited, 0, home: null) with { State = 'X' };
             _entry = null;
         }
     }

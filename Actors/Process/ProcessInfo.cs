@@ -22,6 +22,12 @@ public sealed record ProcessInfo(int Pid, int Ppid, int Pgid, string Program, ch
     /// <summary>The pid namespace (one per <see cref="ForkRuntime.RunAsync(ProcessMain, ProcessOptions?, CancellationToken)"/>), counted from 1 per process.</summary>
     public int Namespace { get; init; } = 1;
 
+    /// <summary>
+    /// The cluster node the process runs on (its actor system's address; its namespace's node unless its parent placed it
+    /// on another); null in one made by hand.
+    /// </summary>
+    public Akka.Actor.Address? Node { get; init; }
+
     /// <summary>Whether the process has ended (a zombie, or reaped).</summary>
     public bool Ended => State is 'Z' or 'X';
 }

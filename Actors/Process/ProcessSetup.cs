@@ -45,8 +45,10 @@ internal sealed record ProcessSetup(
     public bool OpenLog { get; init; }
 
     /// <summary>
-    /// Spawned on another node than its parent's (by that node's <see cref="ForkSpawner"/>): its pid table is a stand-in,
-    /// so it cannot fork again yet, and it watches its policy while it boots (a parent gone before the child ran leaves no ghost).
+    /// Runs on another node than its namespace's (spawned there by that node's <see cref="ForkSpawner"/>, or forked by such
+    /// a process there): <see cref="Pids"/> is an empty stand-in, so its children's pids come from the core and go back to
+    /// it by message, and the core keeps what /proc shows of it. It watches its policy while it boots (a parent gone
+    /// before the child ran leaves no ghost) and the core (a namespace lost with its node takes it along).
     /// </summary>
     public bool Remote { get; init; }
 

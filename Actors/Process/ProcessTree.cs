@@ -38,7 +38,8 @@ public static class ProcessTree
     /// <summary>
     /// The plain text of the trees of <paramref name="processes"/>, one process a line (see <see cref="Label"/>), each
     /// child under its parent with <c>|- </c> or <c>`- </c> (the last): no color, no escape, for a log or a pipe.
-    /// With more than one namespace, each starts with a line <c>namespace N</c>.
+    /// With more than one namespace, each starts with a line <c>namespace N</c>. A process on another node than its
+    /// tree's root ends its line with <c>on NODE</c>.
     /// </summary>
     public static string Format(IEnumerable<ProcessInfo> processes)
     {
@@ -51,7 +52,7 @@ public static class ProcessTree
             if (namespaces > 1 && root.Process.Namespace != current) text.Append("namespace ").Append(root.Process.Namespace).Append('\n');
             current = root.Process.Namespace;
             text.Append(Label(root.Process)).Append('\n');
-            Append(text, root.Children, "");
+            Append(text, root.Children, "", root.Process.Node);
         }
 
         return text.ToString();
@@ -69,13 +70,16 @@ public static class ProcessTree
         _ => status.ToString(),
     };
 
-    private static void Append(StringBuilder text, IReadOnlyList<ProcessTreeNode> children, string indent)
+    private static void Append(StringBuilder text, IReadOnlyList<ProcessTreeNode> children, string indent, Akka.Actor.Address? home)
     {
         for (var i = 0; i < children.Count; i++)
         {
             var last = i == children.Count - 1;
-            text.Append(indent).Append(last ? "`- " : "|- ").Append(Label(children[i].Process)).Append('\n');
-            Append(text, children[i].Children, indent + (last ? "   " : "|  "));
+            var process = children[i].Process;
+            text.Append(indent).Append(last ? "`- " : "|- ").Append(Label(process));
+            if (process.Node is { } node && home is not null && !node.Equals(home)) text.Append(" on ").Append(node);
+            text.Append('\n');
+            Append(text, children[i].Children, indent + (last ? "   " : "|  "), home);
         }
     }
 }

@@ -6,11 +6,13 @@ namespace Fork.Actors;
 /// What /proc shows of a process, kept up to date by its actor and read by the namespace's file system when a status
 /// file is opened: its command (the program's name, inherited at fork, replaced at exec), whether it is stopped,
 /// whether its program is blocked in a call, and the bytes of the pages it owns. Single fields written by one actor and
-/// read as a snapshot, as Linux's /proc reads a task.
+/// read as a snapshot, as Linux's /proc reads a task. For a process on another node than its namespace's, the core keeps
+/// one from what the process reports (<see cref="Report"/>): it has no program or memory here, so it is R, T or Z.
 /// </summary>
 internal sealed class ProcessView(string command)
 {
     private volatile string _command = command;
+    private long _reportedBytes;
     private volatile bool _stopped;
     private volatile bool _ended;
     private volatile Libc? _libc;
@@ -45,8 +47,20 @@ internal sealed class ProcessView(string command)
     /// </summary>
     public void Ending(WaitStatus status)
     {
-        _end = new ProcessEnd(status, Memory?.ChargedBytes ?? 0);
+        _end = new ProcessEnd(status, Memory?.ChargedBytes ?? Interlocked.Read(ref _reportedBytes));
         _ended = true;
+    }
+
+    /// <summary>The node the process runs on; null: the namespace's own.</summary>
+    public Akka.Actor.Address? Node { get; init; }
+
+    /// <summary>What a process on another node said of itself (by the core, its one writer).</summary>
+    public void Report(string command, bool stopped, long residentBytes, WaitStatus? end)
+    {
+        _command = command;
+        _stopped = stopped;
+        Interlocked.Exchange(ref _reportedBytes, residentBytes);
+        if (end is { } status && !_ended) Ending(status);
     }
 
     public Libc? Libc
@@ -65,7 +79,7 @@ internal sealed class ProcessView(string command)
     public (char Letter, string Word) State =>
         Ended ? ('Z', "zombie") : Stopped ? ('T', "stopped") : Libc?.IsBlocked == true ? ('S', "sleeping") : ('R', "running");
 
-    public long ResidentBytes => Ended ? 0 : Memory?.ChargedBytes ?? 0;
+    public long ResidentBytes => Ended ? 0 : Memory?.ChargedBytes ?? Interlocked.Read(ref _reportedBytes);
 }
 
 /// <summary>The wait status a process ended with and the bytes of the pages it owned when it did.</summary>

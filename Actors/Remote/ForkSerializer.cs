@@ -232,6 +232,18 @@ public sealed class ForkSerializer : SerializerWithStringManifest
         Of<ProcessStarted>("NS", (w, m) => { w.Int(m.Pid); w.ActorRef(m.Process); }, r => new ProcessStarted(r.Int(), r.RequiredActorRef())),
         Of<ProcessEnded>("NE", (w, m) => w.Int(m.Pid), r => new ProcessEnded(r.Int())),
         Of<PidReleased>("NL", (w, m) => w.Int(m.Pid), r => new PidReleased(r.Int())),
+        Of<ReleasePid>("NF", (w, m) => w.Int(m.Pid), r => new ReleasePid(r.Int())),
+        Of<ProcessLost>("NT", (w, m) => { w.Int(m.Pid); w.ActorRef(m.Process); }, r => new ProcessLost(r.Int(), r.RequiredActorRef())),
+        Of<ProcessViewChanged>("NV", (w, m) =>
+            {
+                w.Int(m.Pid);
+                w.String(m.Command);
+                w.Bool(m.Stopped);
+                w.Long(m.ResidentBytes);
+                w.Bool(m.End.HasValue);
+                if (m.End is { } end) w.Status(end);
+            },
+            r => new ProcessViewChanged(r.Int(), r.String(), r.Bool(), r.Long(), r.Bool() ? r.Status() : null)),
         Of<KillRequest>("NK", (w, m) => { w.Int(m.FromPid); w.Int(m.Target); w.Int((int)m.Signal); },
             r => new KillRequest(r.Int(), r.Int(), (Signal)r.Int())),
         Of<SetPgidRequest>("NG", (w, m) => { w.Int(m.CallerPid); w.Int(m.Pid); w.Int(m.Pgid); },

@@ -20,6 +20,17 @@ internal sealed class ForkSpawner : TracedActor
     private readonly Dictionary<IActorRef, (IActorRef Policy, long RequestId)> _byProcess = [];
     private long _incarnations;
 
+    /// <summary>
+    /// What a process away from its namespace's node has for a table: none of the namespace's pids (the core hands them
+    /// out and takes them back by message), and no pid to hand out.
+    /// </summary>
+    private static ProcessTable AwayTable()
+    {
+        var table = new ProcessTable(1);
+        table.Close("a process away from its namespace's node takes its children's pids from the namespace's core");
+        return table;
+    }
+
     public ForkSpawner(RuntimeContext runtime)
     {
         _runtime = runtime;
@@ -55,26 +66,31 @@ internal sealed class ForkSpawner : TracedActor
             return;
         }
 
-        if (!_runtime.Programs.TryFind(spawn.Program, out _))
+        // Back on its namespace's node (its parent runs on another): the process is beside its namespace again, as its
+        // siblings here are, so it takes its children's pids from the namespace's table under its lock (the local fork's
+        // fast path, for it and for every descendant it forks here), /proc reads its own view, and its descriptors reach
+        // the namespace's pipes and files directly. Only its policy is elsewhere, and it watches that.
+        var home = HomeNamespaces.For(Context.System).Find(spawn.Core);
+        var runtime = home?.Runtime ?? _runtime;
+        if (!runtime.Programs.TryFind(spawn.Program, out _))
         {
             Sender.Tell(new SpawnRefused(spawn.RequestId, Errno.ENOENT,
-                $"no program named \"{spawn.Program}\" is registered on {Node} (known: {string.Join(", ", _runtime.Programs.Names)})"));
+                $"no program named \"{spawn.Program}\" is registered on {Node} (known: {string.Join(", ", runtime.Programs.Names)})"));
             return;
         }
 
-        var reserve = _runtime.Options.ProcessReserve;
+        var reserve = runtime.Options.ProcessReserve;
         var account = new QuotaAccount(Quota.Zero, null, reserve);
-        // A stand-in table: the namespace's pids are handed out on the parent's node, so this process cannot fork.
-        var pids = new ProcessTable(1);
-        pids.Close($"process {spawn.Pid} runs on {Node}, away from its namespace's pid table: a process forked onto another node cannot fork again yet");
         var setup = new ProcessSetup(
-            spawn.Pid, spawn.Ppid, spawn.Pgid, spawn.Pid.ToString(), spawn.Policy, spawn.Core, spawn.FileSystem, pids,
-            new ProgramEntry(spawn.Program, null), _runtime, spawn.Ignored.ToDictionary(signal => signal, _ => Libc.Ignore), reserve, account, account)
+            spawn.Pid, spawn.Ppid, spawn.Pgid, spawn.Pid.ToString(), spawn.Policy, spawn.Core, spawn.FileSystem, home?.Table ?? AwayTable(),
+            new ProgramEntry(spawn.Program, null), runtime, spawn.Ignored.ToDictionary(signal => signal, _ => Libc.Ignore), reserve, account,
+            home?.Root ?? account)
         {
             Command = spawn.Command,
             Fork = spawn.Fork,
             OpenLog = spawn.OpenLog,
-            Remote = true,
+            Remote = home is null,
+            Servers = home?.Servers ?? new LocalServers(),
         };
         IActorRef process;
         try

@@ -159,6 +159,54 @@ public sealed class CoreSpec : Akka.TestKit.Xunit2.TestKit
         await ExpectMsgAsync<LibcError>(e => e.Errno == Errno.ESRCH);
     }
 
+    [Fact]
+    public void A_pid_released_by_message_is_free_when_the_core_answers()
+    {
+        var table = new ProcessTable(100);
+        var core = StartCore(IdleInit(), table: table);
+
+        core.Tell(new AllocatePid(1, 7), TestActor);
+        ExpectMsg(new PidAllocated(2, 1, 7));
+        core.Tell(new ReleasePid(2), TestActor);
+
+        ExpectMsg(new PidReleased(2));
+        Assert.Null(table[2]);
+    }
+
+    [Fact]
+    public void The_children_of_a_process_lost_with_its_node_are_inits_when_the_core_answers()
+    {
+        var table = new ProcessTable(100);
+        var core = StartCore(IdleInit(), table: table);
+        var lost = CreateTestProbe();
+        var child = CreateTestProbe();
+        core.Tell(new AllocatePid(1), TestActor);
+        ExpectMsg(new PidAllocated(2, 1));
+        core.Tell(new AllocatePid(2), TestActor);
+        ExpectMsg(new PidAllocated(3, 1));
+        core.Tell(new ProcessStarted(2, lost.Ref));
+        core.Tell(new ProcessStarted(3, child.Ref));
+
+        core.Tell(new ProcessLost(2, lost.Ref), TestActor);
+
+        ExpectMsg(new ProcessLost(2, lost.Ref));
+        Assert.Equal(1, table[3]!.Ppid);
+        Assert.False(table[2]!.Alive);
+        // Init's policy takes the child over.
+        child.ExpectMsg<Reparented>(r => r.Ppid == 1, Bound);
+    }
+
+    [Fact]
+    public void An_orphan_that_asks_itself_for_a_pid_it_does_not_hold_is_ended()
+    {
+        var core = StartCore(IdleInit());
+
+        core.Tell(new Adopt(5, "5", TestActor, null, default, Quota.Zero), TestActor);
+
+        ExpectMsg(new DeliverSignal(Signal.SIGKILL, 0));
+        ExpectMsg(Reap.Instance);
+    }
+
     private static ProcessTable TableWithInit(int pidMax)
     {
         var table = new ProcessTable(pidMax);
@@ -176,11 +224,11 @@ public sealed class CoreSpec : Akka.TestKit.Xunit2.TestKit
 
     private static ProcessMain IdleInit() => BlockOnOwnPipe;
 
-    private IActorRef StartCore(ProcessMain init, int pidMax = 4_194_304, TaskCompletionSource<WaitStatus>? done = null)
+    private IActorRef StartCore(ProcessMain init, int pidMax = 4_194_304, TaskCompletionSource<WaitStatus>? done = null, ProcessTable? table = null)
     {
         var options = new ForkRuntimeOptions { PidMax = pidMax };
         var runtime = new RuntimeContext(options, ProgramRegistry.WithBuiltIns(), new ProcessOptions());
-        var setup = new CoreSetup(runtime, new ProgramEntry("init", init), done ?? new TaskCompletionSource<WaitStatus>());
+        var setup = new CoreSetup(runtime, new ProgramEntry("init", init), done ?? new TaskCompletionSource<WaitStatus>()) { Table = table };
         return Sys.ActorOf(Core.Props(setup), "namespace");
     }
 }

@@ -142,6 +142,10 @@ public sealed class ForkSerializerSpec : Akka.TestKit.Xunit2.TestKit
         yield return new ProcessStarted(2, _b);
         yield return new ProcessEnded(2);
         yield return new PidReleased(2);
+        yield return new ReleasePid(2);
+        yield return new ProcessLost(2, _b);
+        yield return new ProcessViewChanged(2, "sleep", true, 12 * 4096, killed);
+        yield return new ProcessViewChanged(2, "sh", false, 4096, null);
         yield return new KillRequest(2, -7, Signal.SIGTERM);
         yield return new SetPgidRequest(2, 3, 3);
         yield return new ChildGroupChanged(3, 3);
