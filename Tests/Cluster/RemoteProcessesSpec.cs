@@ -110,13 +110,6 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     }
 
     /// <summary>Two joined fork hosts that each see the other as one (a process on the second places children on the first).</summary>
-    private async Task<ClusterNodes.Pair> TwoNodes()
-    {
-        var nodes = await ClusterNodes.Two(this);
-        await AwaitAssertAsync(() => Assert.Equal(2, nodes.Host.ForkHosts().Count), Bound);
-        return nodes;
-    }
-
     // On another node: forks COUNT members there and, between them, one in four back on the namespace's node (Args[1]);
     // records itself and sleeps.
     private static async Task<int> Forker(Libc libc)
@@ -136,11 +129,11 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task Forks_on_both_nodes_interleaved_get_distinct_pids_from_one_authority_and_all_are_reaped()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         // A namespace whose pids wrap around during the forks: every live pid must be skipped, whoever asks.
         await using var runtime = ForkRuntime.Create(nodes.First, new ForkRuntimeOptions { PidMax = 40 });
         const int count = 8;
-        var image = Run(out var run, Cluster.Get(nodes.First).SelfAddress.ToString()).WithEnvironment("COUNT", count.ToString(CultureInfo.InvariantCulture));
+        var image = Run(out var run, nodes.FirstAddress.ToString()).WithEnvironment("COUNT", count.ToString(CultureInfo.InvariantCulture));
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Init's members, the forker's members there and back home, the forker itself: each records itself once.
         const int recorded = count + count + 2 + 1;
@@ -190,8 +183,8 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task A_child_placed_back_on_its_namespaces_node_is_beside_it_again_and_proc_shows_it_sleeping_there()
     {
-        await using var nodes = await TwoNodes();
-        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
+        await using var nodes = await ClusterNodes.Two(this);
+        var firstAddress = nodes.FirstAddress;
         string? status = null;
         int remote = 0, home = 0;
 
@@ -215,7 +208,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task A_child_on_another_node_whose_parent_ends_goes_to_init_which_reaps_it()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
 
         var status = await nodes.Parent.RunAsync(async libc =>
         {
@@ -245,8 +238,8 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task The_children_of_a_parent_on_another_node_that_ends_go_to_init_wherever_they_run()
     {
-        await using var nodes = await TwoNodes();
-        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
+        await using var nodes = await ClusterNodes.Two(this);
+        var firstAddress = nodes.FirstAddress;
 
         var status = await nodes.Parent.RunAsync(async libc =>
         {
@@ -273,8 +266,8 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task When_a_parents_node_is_lost_its_children_elsewhere_go_to_init_and_init_reaps_those_lost_with_it()
     {
-        await using var nodes = await TwoNodes();
-        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
+        await using var nodes = await ClusterNodes.Two(this);
+        var firstAddress = nodes.FirstAddress;
         IReadOnlyList<ProcessInfo>? left = null;
 
         var run = nodes.Parent.RunAsync(async libc =>
@@ -303,7 +296,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task A_wait4_for_a_group_whose_members_run_on_a_node_that_is_lost_is_answered_for_each()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var grouped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var run = nodes.Parent.RunAsync(async libc =>
@@ -367,8 +360,8 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task A_process_on_another_node_leads_a_group_across_nodes_and_waits_for_it_by_group()
     {
-        await using var nodes = await TwoNodes();
-        var firstAddress = Cluster.Get(nodes.First).SelfAddress;
+        await using var nodes = await ClusterNodes.Two(this);
+        var firstAddress = nodes.FirstAddress;
 
         var image = Run(out var run, firstAddress.ToString());
         Namespaces[run] = nodes.Parent;
@@ -396,7 +389,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task Setpgid_of_a_process_on_another_node_and_kill_of_its_group_reach_members_on_both_nodes()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         string? status = null;
         var leader = 0;
 
@@ -455,7 +448,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public async Task Proc_ps_and_the_process_tree_show_processes_on_another_node_with_their_node_and_state()
     {
-        await using var nodes = await TwoNodes();
+        await using var nodes = await ClusterNodes.Two(this);
         var second = nodes.SecondAddress.ToString();
         string running = "", stopped = "", zombie = "", ps = "", tree = "";
         IReadOnlyList<ProcessInfo> processes = [];
@@ -498,7 +491,7 @@ public sealed class RemoteProcessesSpec(ITestOutputHelper output) : Akka.TestKit
         Assert.Equal((1, 1, "sleep", 'R', second), (shown.Ppid, shown.Pgid, shown.Program, shown.State, shown.Node?.ToString()));
         var below = processes.Single(p => p.Pid == grandchild);
         Assert.Equal((remote, "sleep", second), (below.Ppid, below.Program, below.Node?.ToString()));
-        Assert.Equal(Cluster.Get(nodes.First).SelfAddress, processes.Single(p => p.Pid == 1).Node);
+        Assert.Equal(nodes.FirstAddress, processes.Single(p => p.Pid == 1).Node);
         Assert.Contains($"{remote} sleep [R] ", tree);
         Assert.Contains($" on {second}\n", tree);
         Assert.Equal(["Name:\tsleep", "State:\tR (running)", $"Pid:\t{remote}", "PPid:\t1", "NSpgid:\t1"], running.Split('\n')[..5]);

@@ -29,7 +29,7 @@ internal static class ClusterNodes
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    /// <summary>Two fork hosts joined in a cluster, a runtime on each, both known to the first as fork hosts.</summary>
+    /// <summary>Two fork hosts joined in a cluster, a runtime on each, each seeing both as fork hosts.</summary>
     public static async Task<Pair> Two(TestKitBase kit)
     {
         var first = Node();
@@ -42,13 +42,20 @@ internal static class ClusterNodes
             foreach (var node in new[] { first, second })
                 Assert.Equal(2, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
         }, Bound);
-        await kit.AwaitAssertAsync(() => Assert.Equal(2, nodes.Parent.ForkHosts().Count), Bound);
+        await kit.AwaitAssertAsync(() =>
+        {
+            Assert.Equal(2, nodes.Parent.ForkHosts().Count);
+            Assert.Equal(2, nodes.Host.ForkHosts().Count);
+        }, Bound);
         return nodes;
     }
 
     /// <summary>The two nodes of a spec: disposing ends both runtimes, then both actor systems (a lost one again: it is a no-op).</summary>
     public sealed record Pair(ActorSystem First, ActorSystem Second, ForkRuntime Parent, ForkRuntime Host) : IAsyncDisposable
     {
+        /// <summary>The first node's address: the namespace's node, where a child on the second may place its own.</summary>
+        public Address FirstAddress => Cluster.Get(First).SelfAddress;
+
         /// <summary>The second node's address: where a spec places its children.</summary>
         public Address SecondAddress => Cluster.Get(Second).SelfAddress;
 
