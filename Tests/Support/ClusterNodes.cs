@@ -17,7 +17,9 @@ internal static class ClusterNodes
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.cluster {
           roles = ["{{role}}"]
-          failure-detector { heartbeat-interval = 250ms, acceptable-heartbeat-pause = 2s }
+          # Quick, but not so quick that a node of a suite sharing two cores is thought unreachable (a fork host that is not
+          # reachable is EHOSTUNREACH at once): specs lose nodes by Cluster.Down, not by the failure detector.
+          failure-detector { heartbeat-interval = 250ms, acceptable-heartbeat-pause = 6s }
           split-brain-resolver.stable-after = 2s
           down-removal-margin = 1s
           gossip-interval = 200ms
@@ -34,7 +36,9 @@ internal static class ClusterNodes
     {
         var first = Node();
         var second = Node();
-        var nodes = new Pair(first, second, ForkRuntime.Create(first), ForkRuntime.Create(second));
+        // A spawner's answer may be slow while the whole suite shares two cores: a spec waits for it as long as for the rest.
+        var options = new ForkRuntimeOptions { SpawnTimeout = Bound };
+        var nodes = new Pair(first, second, ForkRuntime.Create(first, options), ForkRuntime.Create(second, options));
         Cluster.Get(first).Join(Cluster.Get(first).SelfAddress);
         Cluster.Get(second).Join(Cluster.Get(first).SelfAddress);
         await kit.AwaitAssertAsync(() =>
