@@ -44,8 +44,8 @@ public sealed partial class Libc
             var descriptor = Descriptor(fd);
             var direct = Direct(descriptor);
             var server = Server(descriptor);
-            // Across nodes, at most what one message carries: a short read, as POSIX allows.
-            var count = Across(server) ? Math.Min(buffer.Length, BytesPerFrame) : buffer.Length;
+            // Across nodes, at most what one message carries: a short read, as POSIX allows. A direct call is local.
+            var count = direct is null && Across(server) ? Math.Min(buffer.Length, BytesPerFrame) : buffer.Length;
             object request = direct is null ? new FsRead(descriptor.Description, count, Pid) : new DirectRead(descriptor.Description, buffer);
             var reply = await Call(request, server, interruptible: true, direct: direct);
             switch (reply)
@@ -82,7 +82,7 @@ public sealed partial class Libc
             // are copied once into it.
             var rest = data[moved..];
             var server = Server(descriptor);
-            if (Across(server) && rest.Length > BytesPerFrame) rest = rest[..BytesPerFrame];
+            if (direct is null && Across(server) && rest.Length > BytesPerFrame) rest = rest[..BytesPerFrame];
             object request = direct is null ? new FsWrite(descriptor.Description, rest.ToArray()) : new DirectWrite(descriptor.Description, rest);
             var reply = await Call(request, server, interruptible: true, direct: direct);
             switch (reply)

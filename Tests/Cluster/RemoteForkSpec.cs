@@ -40,7 +40,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("where-am-i", WhereAmI);
         host.Programs.Register("where-am-i", WhereAmI);
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var secondAddress = nodes.SecondAddress;
 
         var image = new ProcessOptions().WithArgs("where-am-i", secondAddress.ToString()).WithEnvironment("PLACED", "yes");
         var status = await parent.RunAsync(async libc =>
@@ -76,7 +76,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("checker", Checker);
         host.Programs.Register("checker", Checker);
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var secondAddress = nodes.SecondAddress;
 
         var status = await parent.RunAsync(async libc =>
         {
@@ -100,7 +100,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("sleeper", Sleeper);
         host.Programs.Register("sleeper", Sleeper);
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var secondAddress = nodes.SecondAddress;
 
         var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = parent.RunAsync(async libc =>
@@ -127,7 +127,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("sleeper", Sleeper);
         host.Programs.Register("sleeper", Sleeper);
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var secondAddress = nodes.SecondAddress;
 
         var status = await parent.RunAsync(async libc =>
         {
@@ -161,7 +161,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     {
         await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var secondAddress = nodes.SecondAddress;
 
         var status = await parent.RunAsync(async libc =>
         {
@@ -187,8 +187,8 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
     {
         await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
-        var firstAddress = Cluster.Get(first).SelfAddress;
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var firstAddress = nodes.FirstAddress;
+        var secondAddress = nodes.SecondAddress;
 
         var forked = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = parent.RunAsync(async libc =>
@@ -213,7 +213,7 @@ public sealed class RemoteForkSpec(ITestOutputHelper output) : Akka.TestKit.Xuni
         await using var nodes = await ClusterNodes.Two(this);
         var (first, second, parent, host) = nodes;
         parent.Programs.Register("only-here", WhereAmI);
-        var secondAddress = Cluster.Get(second).SelfAddress;
+        var secondAddress = nodes.SecondAddress;
 
         string? reason = null;
         var status = await parent.RunAsync(async libc =>
